@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export const SERVICE_NAMES = ['identity', 'wallet', 'shop', 'tickets', 'esim', 'social', 'ai'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  /** Services run in this process; empty in gateway mode. */
+  services: ServiceName[];
+  gateway: boolean;
+  serviceUrls: Partial<Record<ServiceName, string>>;
+  serviceToken: string;
+  demo: boolean;
+  demoPassword: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+  bodyLimit: number;
+  rateLimitPerIp: number;
+  rateLimitPerUser: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  widgetSessionTtlSeconds: number;
+  idempotencyTtlHours: number;
+  shutdownTimeoutMs: number;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+}
+
+/** Thrown for a bad setting; main prints its message as the one line and exits non-zero. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, argv: string[] = process.argv.slice(2)): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const port = integer(read, 'PORT', 8080, 0, 65535);
+  const databaseUrl = optionalUrl(read, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = optionalUrl(read, 'REDIS_URL', ['redis:', 'rediss:']);
+  const servicesArg = argv.find((a) => a.startsWith('--services='))?.slice('--services='.length);
+  const { services, gateway } = parseServices(servicesArg ?? read('PCF_SERVICES'));
+  const serviceUrls = parseServiceUrls(read('PCF_SERVICE_URLS'));
+  const split = gateway || services.length < SERVICE_NAMES.length || Object.keys(serviceUrls).length > 0;
+  const serviceToken = read('PCF_SERVICE_TOKEN');
+  if (split && !serviceToken) {
+    throw new ConfigError(
+      'PCF_SERVICE_TOKEN is required when services run in separate processes (expected a shared secret of 32+ characters)',
+    );
+  }
+  if (serviceToken && serviceToken.length < 32) {
+    throw new ConfigError('PCF_SERVICE_TOKEN must be at least 32 characters long');
+  }
+  const accessTokenTtlSeconds = integer(read, 'PCF_ACCESS_TOKEN_TTL', 900, 30, 900);
+  return {
+    port,
+    host: read('HOST') ?? '0.0.0.0',
+    publicUrl: optionalUrl(read, 'PCF_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    dataDir: resolve(read('PCF_DATA_DIR') ?? './data'),
+    databaseUrl,
+    databasePoolMax: integer(read, 'DATABASE_POOL_MAX', 10, 1, 500),
+    redisUrl,
+    services,
+    gateway,
+    serviceUrls,
+    serviceToken: serviceToken ?? randomBytes(32).toString('base64url'),
+    demo: boolean(read, 'PCF_DEMO', databaseUrl === undefined),
+    demoPassword: read('PCF_DEMO_PASSWORD') ?? 'AllezLesFans-2026',
+    logLevel: oneOf(read, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    trustProxy: boolean(read, 'PCF_TRUST_PROXY', false),
+    bodyLimit: integer(read, 'PCF_BODY_LIMIT', 1_048_576, 1024, 50 * 1_048_576),
+    rateLimitPerIp: integer(read, 'PCF_RATE_LIMIT_IP', 1200, 1, 1_000_000),
+    rateLimitPerUser: integer(read, 'PCF_RATE_LIMIT_USER', 600, 1, 1_000_000),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: integer(read, 'PCF_REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
+    widgetSessionTtlSeconds: integer(read, 'PCF_WIDGET_SESSION_TTL', 900, 30, 900),
+    idempotencyTtlHours: integer(read, 'PCF_IDEMPOTENCY_TTL_HOURS', 48, 24, 24 * 30),
+    shutdownTimeoutMs: integer(read, 'PCF_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
+    adminEmail: read('PCF_ADMIN_EMAIL'),
+    adminPassword: read('PCF_ADMIN_PASSWORD'),
+  };
+}
+
+function integer(read: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number) {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function boolean(read: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
+  const raw = read(name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be a boolean: 1/0, true/false, yes/no or on/off (got "${raw}")`);
+}
+
+function oneOf<T extends string>(
+  read: (n: string) => string | undefined,
+  name: string,
+  fallback: T,
+  allowed: readonly T[],
+): T {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function optionalUrl(read: (n: string) => string | undefined, name: string, protocols: string[]) {
+  const raw = read(name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}// (got an unparsable value)`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}// (got "${url.protocol}//")`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseServices(raw: string | undefined): { services: ServiceName[]; gateway: boolean } {
+  if (raw === undefined || raw === 'all') return { services: [...SERVICE_NAMES], gateway: false };
+  const names = raw.split(',').map((s) => s.trim());
+  const services: ServiceName[] = [];
+  let gateway = false;
+  for (const name of names) {
+    if (name === 'gateway') gateway = true;
+    else if ((SERVICE_NAMES as readonly string[]).includes(name)) services.push(name as ServiceName);
+    else {
+      throw new ConfigError(
+        `PCF_SERVICES / --services must list services from ${SERVICE_NAMES.join(', ')}, gateway or all (got "${name}")`,
+      );
+    }
+  }
+  return { services, gateway };
+}
+
+function parseServiceUrls(raw: string | undefined): Partial<Record<ServiceName, string>> {
+  const urls: Partial<Record<ServiceName, string>> = {};
+  if (raw === undefined) return urls;
+  for (const pair of raw.split(',')) {
+    const [name = '', url = ''] = pair.split('=').map((s) => s.trim());
+    if (!(SERVICE_NAMES as readonly string[]).includes(name) || !/^https?:\/\/[^\s]+$/.test(url)) {
+      throw new ConfigError(
+        `PCF_SERVICE_URLS must be a comma-separated list of service=http(s)://host:port (got "${pair}")`,
+      );
+    }
+    urls[name as ServiceName] = url.replace(/\/+$/, '');
+  }
+  return urls;
+}

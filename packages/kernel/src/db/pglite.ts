@@ -1,0 +1,52 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, PoolStats, QueryResult, Queryable } from './database.ts';
+import { Mutex } from './mutex.ts';
+
+/**
+ * Embedded PostgreSQL (WASM). PGlite is a single session, so every statement and
+ * transaction goes through one queue: a statement never lands inside another caller's transaction.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+  readonly #mutex = new Mutex();
+  #closed = false;
+
+  private constructor(private readonly db: PGlite) {}
+
+  /** dataDir undefined = in memory. */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const db = await PGlite.create(dataDir ?? 'memory://');
+    return new PgliteDatabase(db);
+  }
+
+  query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    return this.#mutex.run(() => run<R>(this.db, sql, params));
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.#mutex.run(() =>
+      this.db.transaction((tx) => fn({ query: <R>(sql: string, params: readonly unknown[] = []) => run<R>(tx, sql, params) })),
+    );
+  }
+
+  stats(): PoolStats {
+    return { total: 1, idle: this.#mutex.waiting === 0 ? 1 : 0, waiting: this.#mutex.waiting };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#mutex.run(() => this.db.close());
+  }
+}
+
+interface PgliteLike {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+}
+
+async function run<R>(db: PgliteLike, sql: string, params: readonly unknown[]): Promise<QueryResult<R>> {
+  const result = await db.query<R>(sql, [...params]);
+  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+}
