@@ -21,3 +21,9 @@ export interface Database extends Queryable {
   stats(): PoolStats;
   close(): Promise<void>;
 }
+
+/** PostgreSQL unique_violation (23505), from pg or PGlite. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

@@ -44,9 +44,12 @@ export class PgliteDatabase implements Database {
 
 interface PgliteLike {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  exec(sql: string): Promise<{ rows: unknown[]; affectedRows?: number }[]>;
 }
 
+/** Statements without parameters go through exec, which (like pg's simple protocol) allows several at once. */
 async function run<R>(db: PgliteLike, sql: string, params: readonly unknown[]): Promise<QueryResult<R>> {
-  const result = await db.query<R>(sql, [...params]);
-  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  const result = params.length === 0 ? (await db.exec(sql)).at(-1) : await db.query<R>(sql, [...params]);
+  const rows = (result?.rows ?? []) as R[];
+  return { rows, rowCount: result?.affectedRows ?? rows.length };
 }

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { NotFoundError } from '../errors.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { replyWithError } from './problem.ts';
+import { validatorCompiler } from './validation.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'req.headers["x-pcf-service-token"]',
+  '*.password',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.token',
+  '*.secret',
+  '*.secretKey',
+];
+
+export type HttpAppOptions = Pick<Config, 'logLevel' | 'bodyLimit' | 'trustProxy'> & {
+  /** Test hook: collects log lines instead of writing them to stdout. */
+  logStream?: NodeJS.WritableStream;
+};
+
+/** A Fastify instance with the platform's conventions: problem+json errors, strict validation, request ids, redacted logs. */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler());
+  app.setErrorHandler((error, request, reply) => replyWithError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    replyWithError(request, reply, new NotFoundError(`${request.method} ${request.url.split('?')[0]}`, 'route_not_found')),
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    );
+  });
+  registerSecurityHeaders(app);
+  return app;
+}

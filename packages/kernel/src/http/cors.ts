@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Which browser origins may call the API: the platform's own, plus those of active publishable keys. */
+export interface OriginPolicy {
+  isAllowedOrigin(origin: string): Promise<boolean>;
+}
+
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+const ALLOW_HEADERS = 'authorization, content-type, idempotency-key, x-request-id';
+const EXPOSE_HEADERS = 'x-request-id, retry-after, idempotent-replayed, location';
+
+export function registerCors(app: FastifyInstance, platformOrigin: string, policy: OriginPolicy): void {
+  const allowed = async (origin: string | undefined): Promise<boolean> =>
+    origin !== undefined && (origin === platformOrigin || (await policy.isAllowedOrigin(origin)));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('vary', 'Origin');
+    const origin = request.headers.origin;
+    if (origin !== undefined && (await allowed(origin))) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-expose-headers', EXPOSE_HEADERS);
+    }
+  });
+
+  app.options('*', { schema: { hide: true } }, async (request, reply) => {
+    if (await allowed(request.headers.origin)) {
+      reply.header('access-control-allow-methods', ALLOW_METHODS);
+      reply.header('access-control-allow-headers', ALLOW_HEADERS);
+      reply.header('access-control-max-age', '600');
+    }
+    return reply.code(204).send();
+  });
+}
+
+/** Caches answers of a slower policy for ttlMs (keys change rarely; revocation shows within ttlMs). */
+export function cachedOriginPolicy(inner: OriginPolicy, ttlMs = 10_000): OriginPolicy & { clear(): void } {
+  const cache = new Map<string, { allowed: boolean; until: number }>();
+  return {
+    async isAllowedOrigin(origin) {
+      const hit = cache.get(origin);
+      if (hit && hit.until > Date.now()) return hit.allowed;
+      const result = await inner.isAllowedOrigin(origin);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(origin, { allowed: result, until: Date.now() + ttlMs });
+      return result;
+    },
+    clear: () => cache.clear(),
+  };
+}

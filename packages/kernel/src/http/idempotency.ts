@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { quoteIdent } from '../db/postgres.ts';
+import { ConflictError, UnprocessableError, ValidationError } from '../errors.ts';
+
+export type IdempotencyMode = 'required' | 'optional';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** POSTs that move money or stock set 'required'. */
+    idempotency?: IdempotencyMode;
+  }
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+export interface IdempotencyOptions {
+  db: Database;
+  schema: string;
+  ttlHours: number;
+  /** How long a running request keeps its key before a retry may take over (crashed process). */
+  lockMs?: number;
+  /** How long a duplicate waits for the first request to finish before answering 409. */
+  waitMs?: number;
+}
+
+interface KeyRow {
+  request_hash: string;
+  state: 'running' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  response_type: string | null;
+  expired: boolean;
+  lock_expired: boolean;
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Idempotency-Key for POSTs (Stripe semantics): same key + same request → stored response replayed;
+ * same key + different request → 422; same key while the first still runs → 409. Keys are per caller.
+ */
+export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
+  const table = `${quoteIdent(options.schema)}.idempotency_keys`;
+  const lockMs = options.lockMs ?? 60_000;
+  const waitMs = options.waitMs ?? 5_000;
+  const { db } = options;
+
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const mode = request.routeOptions.config.idempotency;
+    if (!mode) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) {
+      if (mode === 'required') {
+        throw new ValidationError('This request needs an Idempotency-Key header (1-255 printable characters)', 'Idempotency-Key');
+      }
+      return;
+    }
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new ValidationError('Idempotency-Key must be 1-255 printable ASCII characters', 'Idempotency-Key');
+    }
+    const scope = callerScope(request);
+    const hash = requestHash(request);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const claimed = await db.query(
+        `INSERT INTO ${table} (scope, key, request_hash, state, locked_until)
+         VALUES ($1, $2, $3, 'running', now() + $4 * interval '1 millisecond') ON CONFLICT DO NOTHING`,
+        [scope, header, hash, lockMs],
+      );
+      if (claimed.rowCount === 1) {
+        request.idempotency = { scope, key: header };
+        return;
+      }
+      const row = await readKey(db, table, scope, header, options.ttlHours);
+      if (!row) continue;
+      if (row.expired) {
+        await db.query(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [scope, header]);
+        continue;
+      }
+      if (row.request_hash !== hash) {
+        throw new UnprocessableError(
+          'This Idempotency-Key was already used with a different request; use a new key for a new request',
+          'idempotency_key_reused',
+        );
+      }
+      if (row.state === 'done') return replay(reply, row);
+      if (row.lock_expired) {
+        const taken = await db.query(
+          `UPDATE ${table} SET locked_until = now() + $3 * interval '1 millisecond'
+           WHERE scope = $1 AND key = $2 AND state = 'running' AND locked_until < now()`,
+          [scope, header, lockMs],
+        );
+        if (taken.rowCount === 1) {
+          request.idempotency = { scope, key: header };
+          return;
+        }
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new ConflictError(
+          'A request with this Idempotency-Key is still being processed; retry later',
+          'idempotency_request_in_progress',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim) return payload;
+    request.idempotency = null;
+    if (reply.statusCode >= 500) {
+      await db.query(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [claim.scope, claim.key]);
+      return payload;
+    }
+    await db.query(
+      `UPDATE ${table} SET state = 'done', response_status = $3, response_body = $4, response_type = $5
+       WHERE scope = $1 AND key = $2`,
+      [claim.scope, claim.key, reply.statusCode, bodyText(payload), String(reply.getHeader('content-type') ?? '')],
+    );
+    return payload;
+  });
+}
+
+/** Deletes keys older than the retention; run periodically. */
+export async function purgeIdempotencyKeys(db: Database, schema: string, ttlHours: number): Promise<number> {
+  const result = await db.query(
+    `DELETE FROM ${quoteIdent(schema)}.idempotency_keys WHERE created_at < now() - $1 * interval '1 hour'`,
+    [ttlHours],
+  );
+  return result.rowCount;
+}
+
+function callerScope(request: FastifyRequest): string {
+  const p = request.principal;
+  if (!p) return `ip:${request.ip}`;
+  if (p.kind === 'partner_key') return `partner:${p.partnerId}`;
+  return `user:${p.userId}`;
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params)}\n`)
+    .update(JSON.stringify(request.body ?? null))
+    .digest('hex');
+}
+
+async function readKey(db: Database, table: string, scope: string, key: string, ttlHours: number) {
+  const result = await db.query<KeyRow>(
+    `SELECT request_hash, state, response_status, response_body, response_type,
+            created_at < now() - $3 * interval '1 hour' AS expired,
+            locked_until < now() AS lock_expired
+     FROM ${table} WHERE scope = $1 AND key = $2`,
+    [scope, key, ttlHours],
+  );
+  return result.rows[0];
+}
+
+function replay(reply: FastifyReply, row: KeyRow): FastifyReply {
+  reply.header('idempotent-replayed', 'true');
+  if (row.response_type) reply.type(row.response_type);
+  return reply.code(row.response_status ?? 200).send(row.response_body ?? '');
+}
+
+function bodyText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return payload === undefined || payload === null ? '' : JSON.stringify(payload);
+}

@@ -1,0 +1,50 @@
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { Config, ServiceName } from './config.ts';
+import type { Database, Queryable } from './db/database.ts';
+import type { ConsumerDefinition } from './events/consumer.ts';
+import type { Outbox } from './events/outbox.ts';
+import type { RateLimitStore } from './http/rate-limit.ts';
+import type { InternalHttpClient } from './internal-client.ts';
+
+/** Finds another service's port: in-process when it runs here, over HTTP otherwise. */
+export interface PortResolver {
+  get<Port>(service: ServiceName): Port;
+}
+
+/** What a service receives from the platform; everything it touches goes through this. */
+export interface ServiceContext {
+  name: ServiceName;
+  config: Config;
+  /** This service's database; its tables live in the schema named like the service. */
+  db: Database;
+  logger: FastifyBaseLogger;
+  outbox: Outbox;
+  /** A transaction that wakes the outbox relay after commit, so events leave at once. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  ports: PortResolver;
+  rateLimits: RateLimitStore;
+}
+
+export interface ServiceInstance<Port> {
+  port: Port;
+  /** Public routes (full paths, e.g. /v1/auth/login). */
+  routes: FastifyPluginAsync;
+  /** Routes other services call, mounted under /internal/<service> behind the service token. */
+  internalRoutes?: FastifyPluginAsync;
+  consumers?: ConsumerDefinition[];
+  /** Inserts demo data; runs once per database. Returns lines to print in the start log. */
+  seedDemo?(): Promise<string[]>;
+  /** Lines to print at every start in demo mode (e.g. the demo fan's credentials). */
+  demoBanner?(): string[];
+  stop?(): Promise<void>;
+}
+
+export interface ServiceModule<Port = unknown> {
+  name: ServiceName;
+  migrationsDir: string;
+  /** Path prefixes the gateway forwards to this service. */
+  routePrefixes: string[];
+  create(ctx: ServiceContext): Promise<ServiceInstance<Port>>;
+  /** This service's port as seen from another process. */
+  httpPort(client: InternalHttpClient): Port;
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Config,
+  type Outbox,
+  type Queryable,
+  type RateLimitStore,
+  RateLimitedError,
+  isUniqueViolation,
+} from '@pcf/kernel';
+import { handleCandidate } from './handles.ts';
+import {
+  emailTaken,
+  invalidCredentials,
+  invalidRefreshToken,
+  refreshTokenReused,
+  userNotFound,
+} from './identity.errors.ts';
+import { type IdentityRepository, type NewUser, type UserRecord, publicUser } from './identity.repository.ts';
+import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { randomToken, sha256 } from './secrets.ts';
+import type { SigningKeys } from './signing-keys.ts';
+
+export const LOGIN_LIMITS = {
+  perAccount: { limit: 10, windowMs: 15 * 60_000 },
+  perIp: { limit: 50, windowMs: 15 * 60_000 },
+};
+
+export interface IdentityServiceDeps {
+  repository: IdentityRepository;
+  keys: SigningKeys;
+  outbox: Outbox;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  rateLimits: RateLimitStore;
+  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
+}
+
+/** Fans' accounts and sessions: sign-up, sign-in, token rotation, profile. */
+export class IdentityService {
+  constructor(private readonly deps: IdentityServiceDeps) {}
+
+  async signup(body: SignupBody): Promise<TokenPair> {
+    const email = normalizeEmail(body.email);
+    const passwordHash = await hashPassword(body.password);
+    const user = await this.createUser({
+      email,
+      passwordHash,
+      displayName: body.displayName.trim(),
+      role: 'fan',
+      partnerId: null,
+    });
+    return this.#startSession(user);
+  }
+
+  async login(body: LoginBody, ip: string): Promise<TokenPair> {
+    const email = normalizeEmail(body.email);
+    const accountKey = `login:account:${sha256(email)}`;
+    const { rateLimits } = this.deps;
+    const [byIp, byAccount] = await Promise.all([
+      rateLimits.hit(`login:ip:${ip}`, LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
+      rateLimits.hit(accountKey, LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
+    ]);
+    for (const result of [byIp, byAccount]) {
+      if (!result.allowed) {
+        throw new RateLimitedError(
+          Math.ceil(result.resetMs / 1000),
+          'Too many sign-in attempts; wait a few minutes and try again',
+        );
+      }
+    }
+    const user = await this.deps.repository.findUserByEmail(email);
+    if (!(await verifyPassword(user?.passwordHash, body.password)) || !user) throw invalidCredentials();
+    await rateLimits.reset(accountKey);
+    return this.#startSession(user);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { repository } = this.deps;
+    const hash = sha256(refreshToken);
+    const outcome = await this.deps.transaction(async (tx) => {
+      const token = await repository.lockRefreshToken(hash, tx);
+      if (!token || token.sessionRevoked || token.sessionExpired) return { error: invalidRefreshToken() };
+      if (token.usedAt !== null) {
+        await repository.revokeSession(token.sessionId, 'refresh_token_reused', tx);
+        return { error: refreshTokenReused() };
+      }
+      await repository.markRefreshTokenUsed(hash, tx);
+      const next = randomToken(48);
+      await repository.insertRefreshToken(sha256(next), token.sessionId, tx);
+      const user = await repository.findUserById(token.userId, tx);
+      return { user, sessionId: token.sessionId, next };
+    });
+    if ('error' in outcome) throw outcome.error;
+    if (!outcome.user) throw invalidRefreshToken();
+    return this.#tokens(outcome.user, outcome.sessionId, outcome.next);
+  }
+
+  /** Ends the session (the refresh-token family). Access tokens already issued expire on their own (≤ 15 min). */
+  async logout(sessionId: string): Promise<void> {
+    await this.deps.repository.revokeSession(sessionId, 'logout');
+  }
+
+  async me(userId: string): Promise<User> {
+    const user = await this.deps.repository.findUserById(userId);
+    if (!user) throw userNotFound();
+    return publicUser(user);
+  }
+
+  async updateMe(userId: string, changes: UpdateMeBody): Promise<User> {
+    const user = await this.deps.repository.updateUser(userId, {
+      ...changes,
+      displayName: changes.displayName?.trim(),
+    });
+    if (!user) throw userNotFound();
+    return publicUser(user);
+  }
+
+  /** Creates a user with a unique handle, and announces it on the bus. */
+  async createUser(user: Omit<NewUser, 'id' | 'handle'>, tx?: Queryable): Promise<UserRecord> {
+    const create = async (q: Queryable) => {
+      if (user.email && (await this.deps.repository.emailExists(user.email, q))) throw emailTaken();
+      const handle = await this.#freeHandle(user.displayName, q);
+      const record = await this.deps.repository.insertUser({ ...user, id: randomUUID(), handle }, q);
+      await this.deps.outbox.add(q, 'identity.user_registered', {
+        userId: record.id,
+        role: record.role,
+        handle: record.handle,
+        locale: record.locale,
+        displayCurrency: record.displayCurrency,
+      });
+      return record;
+    };
+    try {
+      return tx ? await create(tx) : await this.deps.transaction(create);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async issueAccessToken(user: UserRecord, sessionId: string): Promise<string> {
+    return this.deps.keys.sign(
+      {
+        sub: user.id,
+        role: user.role,
+        sid: sessionId,
+        typ: 'access',
+        ...(user.partnerId ? { pid: user.partnerId } : {}),
+      },
+      this.deps.config.accessTokenTtlSeconds,
+    );
+  }
+
+  async #startSession(user: UserRecord): Promise<TokenPair> {
+    const sessionId = randomUUID();
+    const refreshToken = randomToken(48);
+    await this.deps.transaction(async (tx) => {
+      await this.deps.repository.insertSession(
+        {
+          id: sessionId,
+          userId: user.id,
+          kind: 'password',
+          partnerId: null,
+          ttlSeconds: this.deps.config.refreshTokenTtlSeconds,
+        },
+        tx,
+      );
+      await this.deps.repository.insertRefreshToken(sha256(refreshToken), sessionId, tx);
+    });
+    return this.#tokens(user, sessionId, refreshToken);
+  }
+
+  async #tokens(user: UserRecord, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    return {
+      accessToken: await this.issueAccessToken(user, sessionId),
+      refreshToken,
+      expiresIn: this.deps.config.accessTokenTtlSeconds,
+      tokenType: 'Bearer',
+      user: publicUser(user),
+    };
+  }
+
+  async #freeHandle(displayName: string, q: Queryable): Promise<string> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const handle = handleCandidate(displayName);
+      if (!(await this.deps.repository.handleExists(handle, q))) return handle;
+    }
+    return `fan${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
