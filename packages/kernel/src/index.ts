@@ -25,3 +25,6 @@ export * from './internal-client.ts';
 export * from './money.ts';
 export * from './pagination.ts';
 export * from './service.ts';
+export { RedisEventBus } from './events/redis-bus.ts';
+export { registerOpenApi } from './http/openapi.ts';
+export { RedisRateLimitStore } from './http/redis-rate-limit.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -34,7 +34,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    disableRequestLogging: true,
+    // One line per request is written by our onResponse hook below, with the fields we want.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     genReqId: (req) => {

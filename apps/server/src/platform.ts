@@ -1,0 +1,194 @@
+import type { IdentityPort } from '@pcf/identity/port';
+import {
+  type Config,
+  ConfigError,
+  type Database,
+  type EventBus,
+  MemoryEventBus,
+  MemoryRateLimitStore,
+  Metrics,
+  Outbox,
+  OutboxRelay,
+  RedisEventBus,
+  RedisRateLimitStore,
+  type RateLimitStore,
+  type ServiceContext,
+  type ServiceInstance,
+  type ServiceModule,
+  TokenVerifier,
+  cachedOriginPolicy,
+  createHttpApp,
+  idempotentSubscription,
+  purgeIdempotencyKeys,
+  registerAuthentication,
+  registerCors,
+  registerIdempotency,
+  registerIpRateLimit,
+  registerOpenApi,
+  requireServiceToken,
+  userRateLimiter,
+} from '@pcf/kernel';
+import type { FastifyInstance } from 'fastify';
+import { openDatabases } from './databases.ts';
+import { registerHealth } from './health.ts';
+import { MODULES } from './modules.ts';
+import { Ports } from './ports.ts';
+
+export interface PlatformOptions {
+  modules?: ServiceModule[];
+  logStream?: NodeJS.WritableStream;
+}
+
+interface RunningService {
+  module: ServiceModule;
+  instance: ServiceInstance<unknown>;
+  db: Database;
+  relay: OutboxRelay;
+}
+
+export interface Platform {
+  app: FastifyInstance;
+  config: Config;
+  bus: EventBus;
+  /** Lines for the start log (demo credentials in demo mode). */
+  banner: string[];
+  /** Services running in this process. */
+  services: string[];
+  /** Publishes every committed outbox event now (tests use it instead of waiting for the poller). */
+  flushEvents(): Promise<void>;
+  database(service: string): Database;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** All selected services in one process: databases, bus, HTTP app. Nothing listens until listen(). */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const catalogue = options.modules ?? MODULES;
+  const modules = catalogue.filter((m) => config.services.includes(m.name));
+  if (modules.length === 0) {
+    throw new ConfigError(`PCF_SERVICES selects no available service (available: ${catalogue.map((m) => m.name).join(', ')})`);
+  }
+  const app = createHttpApp({ ...config, logStream: options.logStream });
+  const metrics = new Metrics();
+  const databases = await openDatabases(config, modules);
+  const rateLimits: RateLimitStore = config.redisUrl
+    ? new RedisRateLimitStore(config.redisUrl)
+    : new MemoryRateLimitStore();
+  const bus: EventBus = config.redisUrl
+    ? new RedisEventBus({ url: config.redisUrl, onError: (err) => app.log.error({ err }, 'event bus error') })
+    : new MemoryEventBus();
+  const ports = new Ports(config, catalogue);
+  const observer = {
+    processed: (event: { occurredAt: string }, consumer: string) =>
+      metrics.eventLag.observe({ consumer }, (Date.now() - Date.parse(event.occurredAt)) / 1000),
+  };
+
+  const running: RunningService[] = [];
+  for (const module of modules) {
+    const db = databases.forService.get(module.name)!;
+    const relay = new OutboxRelay(db, module.name, bus, {
+      onError: (err) => app.log.warn({ err, service: module.name }, 'outbox relay pass failed; will retry'),
+    });
+    const ctx: ServiceContext = {
+      name: module.name,
+      config,
+      db,
+      logger: app.log.child({ service: module.name }),
+      outbox: new Outbox(module.name, module.name),
+      transaction: async (fn) => {
+        const result = await db.transaction(fn);
+        relay.wake();
+        return result;
+      },
+      ports,
+      rateLimits,
+    };
+    const instance = await module.create(ctx);
+    ports.setLocal(module.name, instance.port);
+    for (const consumer of instance.consumers ?? []) {
+      bus.subscribe(idempotentSubscription(db, module.name, consumer, observer));
+    }
+    metrics.observePool(module.name, () => db.stats());
+    metrics.observeOutbox(module.name, () => relay.pending());
+    running.push({ module, instance, db, relay });
+  }
+
+  if (!ports.has('identity')) {
+    throw new ConfigError('identity must run in this process or be listed in PCF_SERVICE_URLS (tokens are verified with its keys)');
+  }
+  const identity = ports.get<IdentityPort>('identity');
+
+  const banner: string[] = [];
+  if (config.demo) {
+    for (const { instance } of running) {
+      banner.push(...(await instance.seedDemo?.()) ?? [], ...(instance.demoBanner?.() ?? []));
+    }
+  }
+
+  metrics.register(app);
+  await registerOpenApi(app, config.publicUrl);
+  registerCors(app, new URL(config.publicUrl).origin, cachedOriginPolicy(identity));
+  const limits = { perIpPerMinute: config.rateLimitPerIp, perUserPerMinute: config.rateLimitPerUser };
+  registerIpRateLimit(app, rateLimits, limits);
+  registerAuthentication(app, new TokenVerifier(identity), identity, userRateLimiter(rateLimits, limits));
+  registerHealth(app, running.map((r) => ({ name: r.module.name, db: r.db })));
+  for (const { module, instance, db } of running) {
+    await app.register(async (scope) => {
+      registerIdempotency(scope, { db, schema: module.name, ttlHours: config.idempotencyTtlHours });
+      await scope.register(instance.routes);
+    });
+    const internal = instance.internalRoutes;
+    if (internal) {
+      await app.register(
+        async (scope) => {
+          requireServiceToken(scope, config.serviceToken);
+          await scope.register(internal);
+        },
+        { prefix: `/internal/${module.name}` },
+      );
+    }
+  }
+  await app.ready();
+
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  return {
+    app,
+    config,
+    bus,
+    banner,
+    services: running.map((r) => r.module.name),
+    flushEvents: async () => {
+      for (const { relay } of running) await relay.flush();
+    },
+    database: (service) => {
+      const found = running.find((r) => r.module.name === service);
+      if (!found) throw new Error(`service ${service} is not running here`);
+      return found.db;
+    },
+    async listen() {
+      await bus.start();
+      for (const { relay } of running) relay.start();
+      purgeTimer = setInterval(() => {
+        for (const { module, db } of running) {
+          purgeIdempotencyKeys(db, module.name, config.idempotencyTtlHours).catch((err: unknown) =>
+            app.log.warn({ err }, 'idempotency purge failed'),
+          );
+        }
+      }, 3_600_000);
+      purgeTimer.unref();
+      return app.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(purgeTimer);
+      await app.close();
+      for (const { relay } of running) await relay.stop();
+      await bus.stop();
+      for (const { instance } of running) await instance.stop?.();
+      await rateLimits.close();
+      for (const db of databases.all) await db.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, type Queryable, seedOnce } from '@pcf/kernel';
+import type { IdentityService } from './identity.service.ts';
+import type { PartnersRepository } from './partners.repository.ts';
+import { hashPassword } from './passwords.ts';
+import { randomToken, sha256 } from './secrets.ts';
+
+export const DEMO_FAN_EMAIL = 'fan@demo.paiecashfan.dev';
+export const DEMO_ADMIN_EMAIL = 'admin@demo.paiecashfan.dev';
+export const DEMO_PARTNERS = [
+  { name: 'AS Monaco', slug: 'monaco', publishableKey: 'pk_test_monacoDemo2026', adminEmail: 'admin@monaco.demo.paiecashfan.dev' },
+  { name: 'Paris Saint-Germain', slug: 'psg', publishableKey: 'pk_test_psgDemo2026', adminEmail: 'admin@psg.demo.paiecashfan.dev' },
+] as const;
+
+export interface DemoSeedDeps {
+  db: Database;
+  identity: IdentityService;
+  partners: PartnersRepository;
+  password: string;
+  origins: string[];
+}
+
+/** Demo partners, their admins and keys, a platform admin and a demo fan — inserted once per database. */
+export async function seedIdentityDemo(deps: DemoSeedDeps): Promise<string[]> {
+  const lines: string[] = [];
+  const passwordHash = await hashPassword(deps.password);
+  await seedOnce(deps.db, 'identity', 'identity-demo-v1', async (tx) => {
+    await deps.identity.createUser(
+      { email: DEMO_FAN_EMAIL, passwordHash, displayName: 'Léa Martin', role: 'fan', partnerId: null },
+      tx,
+    );
+    await deps.identity.createUser(
+      { email: DEMO_ADMIN_EMAIL, passwordHash, displayName: 'Platform Admin', role: 'platform_admin', partnerId: null },
+      tx,
+    );
+    for (const demo of DEMO_PARTNERS) {
+      const secret = await seedPartner(deps, tx, demo, passwordHash);
+      lines.push(`Demo secret key for ${demo.name} (shown only now): ${secret}`);
+    }
+  });
+  return lines;
+}
+
+async function seedPartner(
+  deps: DemoSeedDeps,
+  tx: Queryable,
+  demo: (typeof DEMO_PARTNERS)[number],
+  passwordHash: string,
+): Promise<string> {
+  const partner = await deps.partners.insertPartner({ id: randomUUID(), name: demo.name, slug: demo.slug }, tx);
+  await deps.identity.createUser(
+    { email: demo.adminEmail, passwordHash, displayName: `${demo.name} Admin`, role: 'partner_admin', partnerId: partner.id },
+    tx,
+  );
+  await deps.partners.insertKey(
+    {
+      id: randomUUID(),
+      partnerId: partner.id,
+      kind: 'publishable',
+      mode: 'test',
+      publishableKey: demo.publishableKey,
+      secretHash: null,
+      secretLast4: null,
+      allowedOrigins: deps.origins,
+      label: 'Demo',
+    },
+    tx,
+  );
+  const secret = `sk_test_${randomToken(40)}`;
+  await deps.partners.insertKey(
+    {
+      id: randomUUID(),
+      partnerId: partner.id,
+      kind: 'secret',
+      mode: 'test',
+      publishableKey: null,
+      secretHash: sha256(secret),
+      secretLast4: secret.slice(-4),
+      allowedOrigins: [],
+      label: 'Demo',
+    },
+    tx,
+  );
+  return secret;
+}
+
+export function identityDemoBanner(password: string): string[] {
+  return [
+    `Demo fan: ${DEMO_FAN_EMAIL} / ${password}`,
+    `Demo platform admin: ${DEMO_ADMIN_EMAIL} / ${password}`,
+    ...DEMO_PARTNERS.map((p) => `Demo partner ${p.name}: admin ${p.adminEmail} / ${password}, publishable key ${p.publishableKey}`),
+  ];
+}

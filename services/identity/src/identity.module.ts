@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import type { ServiceContext, ServiceInstance, ServiceModule } from '@pcf/kernel';
+import { identityDemoBanner, seedIdentityDemo } from './identity.demo.ts';
+import { identityInternalRoutes } from './identity.internal-routes.ts';
+import { IdentityRepository, publicUser } from './identity.repository.ts';
+import { identityRoutes } from './identity.routes.ts';
+import { IdentityService, normalizeEmail } from './identity.service.ts';
+import { PartnersRepository } from './partners.repository.ts';
+import { partnersRoutes } from './partners.routes.ts';
+import { PartnersService } from './partners.service.ts';
+import { hashPassword } from './passwords.ts';
+import { type IdentityPort, identityHttpPort } from './port.ts';
+import { SigningKeys } from './signing-keys.ts';
+
+export type { IdentityPort } from './port.ts';
+
+async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort>> {
+  const users = new IdentityRepository(ctx.db);
+  const partnersRepository = new PartnersRepository(ctx.db);
+  const keys = new SigningKeys(users);
+  await keys.load();
+  const identity = new IdentityService({
+    repository: users,
+    keys,
+    outbox: ctx.outbox,
+    transaction: ctx.transaction,
+    rateLimits: ctx.rateLimits,
+    config: ctx.config,
+  });
+  const partners = new PartnersService({
+    partners: partnersRepository,
+    users,
+    identity,
+    keys,
+    outbox: ctx.outbox,
+    transaction: ctx.transaction,
+    widgetSessionTtlSeconds: ctx.config.widgetSessionTtlSeconds,
+  });
+  await bootstrapAdmin(ctx, users, identity);
+
+  const port: IdentityPort = {
+    getJwks: async () => keys.jwks(),
+    resolveSecretKey: (secret) => partners.resolveSecretKey(secret),
+    isAllowedOrigin: (origin) => partners.isAllowedOrigin(origin),
+    getPublishableKey: (pk) => partners.getPublishableKey(pk),
+    findUser: async (reference) => {
+      const ref = reference.trim();
+      const user = ref.includes('@') && !ref.startsWith('@')
+        ? await users.findUserByEmail(normalizeEmail(ref))
+        : /^[0-9a-f-]{36}$/i.test(ref)
+          ? await users.findUserById(ref.toLowerCase())
+          : await users.findUserByHandle(ref.replace(/^@/, '').toLowerCase());
+      if (!user) return null;
+      const { email, id, displayName, handle, role, partnerId, locale, displayCurrency } = publicUser(user);
+      return { email, id, displayName, handle, role, partnerId, locale, displayCurrency };
+    },
+  };
+
+  const origin = new URL(ctx.config.publicUrl).origin;
+  return {
+    port,
+    routes: async (app) => {
+      await app.register(identityRoutes(identity, keys));
+      await app.register(partnersRoutes(partners));
+    },
+    internalRoutes: identityInternalRoutes(port),
+    seedDemo: () =>
+      seedIdentityDemo({
+        db: ctx.db,
+        identity,
+        partners: partnersRepository,
+        password: ctx.config.demoPassword,
+        origins: [...new Set(['http://localhost:8080', 'http://127.0.0.1:8080', origin])],
+      }),
+    demoBanner: () => identityDemoBanner(ctx.config.demoPassword),
+  };
+}
+
+/** PCF_ADMIN_EMAIL + PCF_ADMIN_PASSWORD create the first platform admin on a fresh database. */
+async function bootstrapAdmin(ctx: ServiceContext, users: IdentityRepository, identity: IdentityService) {
+  const { adminEmail, adminPassword } = ctx.config;
+  if (!adminEmail || !adminPassword) return;
+  const email = normalizeEmail(adminEmail);
+  if (await users.findUserByEmail(email)) return;
+  await identity.createUser({
+    email,
+    passwordHash: await hashPassword(adminPassword),
+    displayName: 'Platform Admin',
+    role: 'platform_admin',
+    partnerId: null,
+  });
+  ctx.logger.info({ email }, 'platform admin created from PCF_ADMIN_EMAIL');
+}
+
+export const identityModule: ServiceModule<IdentityPort> = {
+  name: 'identity',
+  migrationsDir: fileURLToPath(new URL('../migrations', import.meta.url)),
+  routePrefixes: ['/v1/auth', '/v1/partners', '/.well-known/jwks.json'],
+  create,
+  httpPort: identityHttpPort,
+};

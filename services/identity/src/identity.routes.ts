@@ -1,0 +1,89 @@
+import { requireUser } from '@pcf/kernel';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  LoginBody,
+  LogoutBody,
+  RefreshBody,
+  SignupBody,
+  TokenPair,
+  UpdateMeBody,
+  User,
+} from './identity.schema.ts';
+import type { IdentityService } from './identity.service.ts';
+import type { SigningKeys } from './signing-keys.ts';
+
+const tags = ['auth'];
+const Problem = Type.Object({}, { additionalProperties: true, description: 'application/problem+json' });
+const errors = { 400: Problem, 401: Problem, 409: Problem, 429: Problem };
+const secured = [{ bearer: [] }];
+
+export function identityRoutes(service: IdentityService, keys: SigningKeys): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/v1/auth/signup',
+      { schema: { tags, summary: 'Create a fan account', body: SignupBody, response: { 201: TokenPair, ...errors } } },
+      async (request, reply) => reply.code(201).send(await service.signup(request.body)),
+    );
+
+    app.post(
+      '/v1/auth/login',
+      { schema: { tags, summary: 'Sign in with email and password', body: LoginBody, response: { 200: TokenPair, ...errors } } },
+      async (request) => service.login(request.body, request.ip),
+    );
+
+    app.post(
+      '/v1/auth/refresh',
+      {
+        schema: {
+          tags,
+          summary: 'Exchange a refresh token for new tokens (the old one stops working)',
+          body: RefreshBody,
+          response: { 200: TokenPair, ...errors },
+        },
+      },
+      async (request) => service.refresh(request.body.refreshToken),
+    );
+
+    app.post(
+      '/v1/auth/logout',
+      {
+        schema: { tags, summary: 'End the current session', security: secured, body: LogoutBody, response: { 204: Type.Null() } },
+      },
+      async (request, reply) => {
+        const user = requireUser(request);
+        await service.logout(user.sessionId);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/v1/auth/me',
+      { schema: { tags, summary: 'The signed-in user', security: secured, response: { 200: User, 401: Problem } } },
+      async (request) => service.me(requireUser(request).userId),
+    );
+
+    app.patch(
+      '/v1/auth/me',
+      {
+        schema: {
+          tags,
+          summary: 'Update display name, favourite club, locale or display currency',
+          security: secured,
+          body: UpdateMeBody,
+          response: { 200: User, ...errors },
+        },
+      },
+      async (request) => service.updateMe(requireUser(request).userId, request.body),
+    );
+
+    app.get(
+      '/.well-known/jwks.json',
+      { schema: { tags, summary: 'Public keys that verify access tokens (EdDSA)' } },
+      async (_request, reply) => {
+        reply.header('cache-control', 'public, max-age=300');
+        return keys.jwks();
+      },
+    );
+  };
+}

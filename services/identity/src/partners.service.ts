@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Outbox,
+  type Page,
+  type Queryable,
+  ValidationError,
+  decodeCursor,
+  isUniqueViolation,
+  toPage,
+} from '@pcf/kernel';
+import { keyNotFound, partnerNotFound, slugTaken } from './identity.errors.ts';
+import { publicUser } from './identity.repository.ts';
+import type { IdentityService } from './identity.service.ts';
+import { normalizeEmail } from './identity.service.ts';
+import type {
+  ApiKey,
+  CreateKeyBody,
+  CreatePartnerBody,
+  Partner,
+  User,
+  WidgetSessionBody,
+} from './identity.schema.ts';
+import type { IdentityRepository } from './identity.repository.ts';
+import type { PartnersRepository } from './partners.repository.ts';
+import { hashPassword } from './passwords.ts';
+import type { PublishableKeyInfo } from './port.ts';
+import { randomToken, sha256 } from './secrets.ts';
+import type { SigningKeys } from './signing-keys.ts';
+
+/** The caller as partners see it: platform admins see every partner, partner admins only their own. */
+export interface PartnerActor {
+  role: 'fan' | 'partner_admin' | 'platform_admin';
+  partnerId: string | undefined;
+}
+
+export interface PartnersServiceDeps {
+  partners: PartnersRepository;
+  users: IdentityRepository;
+  identity: IdentityService;
+  keys: SigningKeys;
+  outbox: Outbox;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  widgetSessionTtlSeconds: number;
+}
+
+export class PartnersService {
+  constructor(private readonly deps: PartnersServiceDeps) {}
+
+  async createPartner(body: CreatePartnerBody): Promise<{ partner: Partner; admin: User }> {
+    const passwordHash = await hashPassword(body.admin.password);
+    try {
+      return await this.deps.transaction(async (tx) => {
+        if (await this.deps.partners.slugExists(body.slug, tx)) throw slugTaken();
+        const partner = await this.deps.partners.insertPartner(
+          { id: randomUUID(), name: body.name.trim(), slug: body.slug },
+          tx,
+        );
+        const admin = await this.deps.identity.createUser(
+          {
+            email: normalizeEmail(body.admin.email),
+            passwordHash,
+            displayName: body.admin.displayName.trim(),
+            role: 'partner_admin',
+            partnerId: partner.id,
+          },
+          tx,
+        );
+        await this.deps.outbox.add(tx, 'identity.partner_created', { partnerId: partner.id, slug: partner.slug });
+        return { partner, admin: publicUser(admin) };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'partners_slug_key')) throw slugTaken();
+      throw error;
+    }
+  }
+
+  async listPartners(limit: number, cursor?: string): Promise<Page<Partner>> {
+    const after = cursor ? afterCursor(cursor) : undefined;
+    return toPage(await this.deps.partners.listPartners(limit, after), limit, (p) => [p.createdAt, p.id]);
+  }
+
+  async getPartner(actor: PartnerActor, partnerId: string): Promise<Partner> {
+    this.#assertCanManage(actor, partnerId);
+    const partner = await this.deps.partners.findPartner(partnerId);
+    if (!partner) throw partnerNotFound();
+    return partner;
+  }
+
+  async createKey(actor: PartnerActor, partnerId: string, body: CreateKeyBody): Promise<ApiKey & { secret: string | null }> {
+    await this.getPartner(actor, partnerId);
+    const mode = body.mode ?? 'live';
+    const secret = body.kind === 'secret' ? `sk_${mode}_${randomToken(40)}` : null;
+    const key = await this.deps.partners.insertKey({
+      id: randomUUID(),
+      partnerId,
+      kind: body.kind,
+      mode,
+      publishableKey: body.kind === 'publishable' ? `pk_${mode}_${randomToken(24)}` : null,
+      secretHash: secret ? sha256(secret) : null,
+      secretLast4: secret ? secret.slice(-4) : null,
+      allowedOrigins: body.kind === 'publishable' ? (body.allowedOrigins ?? []) : [],
+      label: body.label ?? null,
+    });
+    return { ...key, secret };
+  }
+
+  async listKeys(actor: PartnerActor, partnerId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+    await this.getPartner(actor, partnerId);
+    const after = cursor ? afterCursor(cursor) : undefined;
+    return toPage(await this.deps.partners.listKeys(partnerId, limit, after), limit, (k) => [k.createdAt, k.id]);
+  }
+
+  async revokeKey(actor: PartnerActor, partnerId: string, keyId: string): Promise<ApiKey> {
+    await this.getPartner(actor, partnerId);
+    const key = await this.deps.partners.revokeKey(partnerId, keyId);
+    if (!key) throw keyNotFound();
+    return key;
+  }
+
+  resolveSecretKey(secret: string) {
+    return this.deps.partners.findActiveSecretKey(sha256(secret));
+  }
+
+  getPublishableKey(publishableKey: string): Promise<PublishableKeyInfo | null> {
+    return this.deps.partners.findActivePublishableKey(publishableKey);
+  }
+
+  isAllowedOrigin(origin: string): Promise<boolean> {
+    return this.deps.partners.originAllowed(origin);
+  }
+
+  /**
+   * Turns a partner's signed-in user into a short-lived widget session. The partner's external id maps
+   * to one fan forever; we never link to an existing account by email (a partner cannot claim someone's account).
+   */
+  async createWidgetSession(partnerId: string, body: WidgetSessionBody) {
+    const user = await this.#partnerFan(partnerId, body);
+    const publishable = await this.deps.partners.listKeys(partnerId, 100);
+    const origins = [
+      ...new Set(publishable.filter((k) => k.kind === 'publishable' && !k.revokedAt).flatMap((k) => k.allowedOrigins)),
+    ];
+    const sessionId = randomUUID();
+    const ttl = this.deps.widgetSessionTtlSeconds;
+    await this.deps.users.insertSession({ id: sessionId, userId: user.id, kind: 'widget', partnerId, ttlSeconds: ttl });
+    const token = await this.deps.keys.sign(
+      { sub: user.id, role: 'fan', sid: sessionId, typ: 'widget', pid: partnerId, origins },
+      ttl,
+    );
+    return { token, expiresIn: ttl, user };
+  }
+
+  async #partnerFan(partnerId: string, body: WidgetSessionBody): Promise<User> {
+    const existing = await this.deps.partners.findPartnerFan(partnerId, body.externalUserId);
+    if (existing) return this.deps.identity.me(existing);
+    const email = body.email ? normalizeEmail(body.email) : null;
+    const linked = await this.deps.transaction(async (tx) => {
+      const emailFree = email !== null && !(await this.deps.users.emailExists(email, tx));
+      const user = await this.deps.identity.createUser(
+        { email: emailFree ? email : null, passwordHash: null, displayName: body.displayName.trim(), role: 'fan', partnerId: null },
+        tx,
+      );
+      const inserted = await this.deps.partners.insertPartnerFan(
+        { partnerId, externalUserId: body.externalUserId, userId: user.id, email },
+        tx,
+      );
+      if (!inserted) throw new LostRace();
+      return user;
+    }).catch((error: unknown) => {
+      if (error instanceof LostRace || isUniqueViolation(error)) return undefined;
+      throw error;
+    });
+    if (linked) return publicUser(linked);
+    const winner = await this.deps.partners.findPartnerFan(partnerId, body.externalUserId);
+    if (!winner) throw new Error('partner fan link vanished');
+    return this.deps.identity.me(winner);
+  }
+
+  #assertCanManage(actor: PartnerActor, partnerId: string): void {
+    const allowed = actor.role === 'platform_admin' || (actor.role === 'partner_admin' && actor.partnerId === partnerId);
+    if (!allowed) throw partnerNotFound();
+  }
+}
+
+class LostRace extends Error {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function afterCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = decodeCursor(cursor, 2).map(String);
+  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !UUID.test(id)) {
+    throw new ValidationError('cursor is not a valid page cursor; pass nextCursor from the previous page', 'cursor');
+  }
+  return { createdAt, id };
+}
