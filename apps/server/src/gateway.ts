@@ -1,5 +1,5 @@
 import replyFrom from '@fastify/reply-from';
-import { type Config, ConfigError, Metrics, createHttpApp } from '@pcf/kernel';
+import { type Config, ConfigError, createHttpApp, Metrics } from '@pcf/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MODULES } from './modules.ts';
 
@@ -18,8 +18,12 @@ interface Upstream {
 
 /** One public origin in front of services running as separate processes (PCF_SERVICE_URLS). */
 export async function createGateway(config: Config): Promise<Gateway> {
-  const upstreams: Upstream[] = Object.entries(config.serviceUrls).map(([name, url]) => ({ name, url: url as string }));
-  if (upstreams.length === 0) throw new ConfigError('gateway mode needs PCF_SERVICE_URLS (e.g. identity=http://127.0.0.1:8081)');
+  const upstreams: Upstream[] = Object.entries(config.serviceUrls).map(([name, url]) => ({
+    name,
+    url: url as string,
+  }));
+  if (upstreams.length === 0)
+    throw new ConfigError('gateway mode needs PCF_SERVICE_URLS (e.g. identity=http://127.0.0.1:8081)');
   const app = createHttpApp(config);
   const metrics = new Metrics();
   metrics.register(app);
@@ -49,7 +53,9 @@ export async function createGateway(config: Config): Promise<Gateway> {
   app.all('/docs', forward(docs));
   app.all('/docs/*', forward(docs));
 
-  app.get('/openapi.json', async () => mergeSpecs(await Promise.all(upstreams.map((u) => fetchJson(`${u.url}/openapi.json`)))));
+  app.get('/openapi.json', async () =>
+    mergeSpecs(await Promise.all(upstreams.map((u) => fetchJson(`${u.url}/openapi.json`)))),
+  );
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks: Record<string, string> = {};
@@ -83,7 +89,9 @@ async function fetchJson(url: string): Promise<Record<string, unknown> | null> {
 
 function mergeSpecs(specs: (Record<string, unknown> | null)[]): Record<string, unknown> {
   const present = specs.filter((s): s is Record<string, unknown> => s !== null);
-  const merged: Record<string, unknown> = { ...(present[0] ?? { openapi: '3.1.0', info: { title: 'PaieCashFan API', version: '1.0.0' } }) };
+  const merged: Record<string, unknown> = {
+    ...(present[0] ?? { openapi: '3.1.0', info: { title: 'PaieCashFan API', version: '1.0.0' } }),
+  };
   merged.paths = Object.assign({}, ...present.map((s) => s.paths ?? {}));
   return merged;
 }

@@ -1,3 +1,2 @@
 export { createGateway } from './gateway.ts';
 export { MODULES } from './modules.ts';
-export { createPlatform, type Platform, type PlatformOptions } from './platform.ts';

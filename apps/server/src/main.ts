@@ -1,11 +1,13 @@
-import { ConfigError, loadConfig } from '@pcf/kernel';
+import { ConfigError, createPlatform, loadConfig } from '@pcf/kernel';
 import { createGateway } from './gateway.ts';
-import { createPlatform } from './platform.ts';
+import { MODULES } from './modules.ts';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  const server = config.gateway ? await createGateway(config) : await createPlatform(config);
+  const server = config.gateway
+    ? await createGateway(config)
+    : await createPlatform(config, { modules: MODULES });
   const address = await server.listen();
   const log = server.app.log;
   for (const line of server.banner) log.info(line);

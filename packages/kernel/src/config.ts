@@ -74,7 +74,15 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     serviceToken: serviceToken ?? randomBytes(32).toString('base64url'),
     demo: boolean(read, 'PCF_DEMO', databaseUrl === undefined),
     demoPassword: read('PCF_DEMO_PASSWORD') ?? 'AllezLesFans-2026',
-    logLevel: oneOf(read, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logLevel: oneOf(read, 'LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ] as const),
     trustProxy: boolean(read, 'PCF_TRUST_PROXY', false),
     bodyLimit: integer(read, 'PCF_BODY_LIMIT', 1_048_576, 1024, 50 * 1_048_576),
     rateLimitPerIp: integer(read, 'PCF_RATE_LIMIT_IP', 1200, 1, 1_000_000),
@@ -89,7 +97,13 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   };
 }
 
-function integer(read: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number) {
+function integer(
+  read: (n: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+) {
   const raw = read(name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -127,10 +141,14 @@ function optionalUrl(read: (n: string) => string | undefined, name: string, prot
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}// (got an unparsable value)`);
+    throw new ConfigError(
+      `${name} must be a URL starting with ${protocols.join(' or ')}// (got an unparsable value)`,
+    );
   }
   if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}// (got "${url.protocol}//")`);
+    throw new ConfigError(
+      `${name} must be a URL starting with ${protocols.join(' or ')}// (got "${url.protocol}//")`,
+    );
   }
   return raw.replace(/\/+$/, '');
 }

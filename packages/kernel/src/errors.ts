@@ -59,7 +59,10 @@ export class UnprocessableError extends DomainError {
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests; try again later') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests; try again later',
+  ) {
     super('rate_limited', 'rate_limited', message, { retryAfter: retryAfterSeconds });
   }
 }

@@ -41,8 +41,12 @@ export class InternalHttpClient {
     if (response.ok) return data as T;
     const problem = (data ?? {}) as { code?: string; detail?: string };
     const category = CATEGORY_BY_STATUS[response.status];
-    if (category && problem.code) throw new DomainError(category, problem.code, problem.detail ?? 'request failed');
-    throw new UnavailableError(`The ${this.service} service failed (${response.status})`, `${this.service}_unavailable`);
+    if (category && problem.code)
+      throw new DomainError(category, problem.code, problem.detail ?? 'request failed');
+    throw new UnavailableError(
+      `The ${this.service} service failed (${response.status})`,
+      `${this.service}_unavailable`,
+    );
   }
 
   /** Plain GET of a public path on the service (e.g. /.well-known/jwks.json). */

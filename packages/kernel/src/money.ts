@@ -31,7 +31,10 @@ export interface ParseOptions {
 export function parseMoney(input: unknown, asset: string, options: ParseOptions = {}): Money {
   const field = options.field ?? 'amount';
   if (!isAsset(asset)) {
-    throw new ValidationError(`${field}: unknown asset "${asset}"; expected one of ${ASSETS.join(', ')}`, field);
+    throw new ValidationError(
+      `${field}: unknown asset "${asset}"; expected one of ${ASSETS.join(', ')}`,
+      field,
+    );
   }
   if (typeof input !== 'string') {
     throw new ValidationError(`${field} must be a decimal string such as "12.50"`, field);
@@ -46,7 +49,10 @@ export function parseMoney(input: unknown, asset: string, options: ParseOptions 
   const [, sign = '', whole = '0', fraction = ''] = match;
   const scale = ASSET_SCALES[asset];
   if (fraction.length > scale) {
-    throw new ValidationError(`${field} "${input}" has more than ${scale} decimal places for ${asset}`, field);
+    throw new ValidationError(
+      `${field} "${input}" has more than ${scale} decimal places for ${asset}`,
+      field,
+    );
   }
   const minor = BigInt(whole + fraction.padEnd(scale, '0')) * (sign === '-' ? -1n : 1n);
   if (minor < 0n && !options.allowNegative) {

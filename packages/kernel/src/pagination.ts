@@ -2,7 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ValidationError } from './errors.ts';
 
 export const PageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size (1-100)' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size (1-100)' }),
+  ),
   cursor: Type.Optional(
     Type.String({ maxLength: 512, description: 'Opaque cursor from the previous page’s nextCursor' }),
   ),
@@ -34,12 +36,18 @@ export function decodeCursor(cursor: string, arity: number): CursorValue[] {
   } catch {
     // fall through
   }
-  throw new ValidationError('cursor is not a valid page cursor; pass nextCursor from the previous page', 'cursor');
+  throw new ValidationError(
+    'cursor is not a valid page cursor; pass nextCursor from the previous page',
+    'cursor',
+  );
 }
 
 /** Repositories fetch limit + 1 rows; this trims the extra row and derives the next cursor from the last kept one. */
 export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => CursorValue[]): Page<T> {
   const data = rows.slice(0, limit);
   const last = data.at(-1);
-  return { data, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+  return {
+    data,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
 }

@@ -8,8 +8,18 @@ import { randomToken, sha256 } from './secrets.ts';
 export const DEMO_FAN_EMAIL = 'fan@demo.paiecashfan.dev';
 export const DEMO_ADMIN_EMAIL = 'admin@demo.paiecashfan.dev';
 export const DEMO_PARTNERS = [
-  { name: 'AS Monaco', slug: 'monaco', publishableKey: 'pk_test_monacoDemo2026', adminEmail: 'admin@monaco.demo.paiecashfan.dev' },
-  { name: 'Paris Saint-Germain', slug: 'psg', publishableKey: 'pk_test_psgDemo2026', adminEmail: 'admin@psg.demo.paiecashfan.dev' },
+  {
+    name: 'AS Monaco',
+    slug: 'monaco',
+    publishableKey: 'pk_test_monacoDemo2026',
+    adminEmail: 'admin@monaco.demo.paiecashfan.dev',
+  },
+  {
+    name: 'Paris Saint-Germain',
+    slug: 'psg',
+    publishableKey: 'pk_test_psgDemo2026',
+    adminEmail: 'admin@psg.demo.paiecashfan.dev',
+  },
 ] as const;
 
 export interface DemoSeedDeps {
@@ -30,7 +40,13 @@ export async function seedIdentityDemo(deps: DemoSeedDeps): Promise<string[]> {
       tx,
     );
     await deps.identity.createUser(
-      { email: DEMO_ADMIN_EMAIL, passwordHash, displayName: 'Platform Admin', role: 'platform_admin', partnerId: null },
+      {
+        email: DEMO_ADMIN_EMAIL,
+        passwordHash,
+        displayName: 'Platform Admin',
+        role: 'platform_admin',
+        partnerId: null,
+      },
       tx,
     );
     for (const demo of DEMO_PARTNERS) {
@@ -47,9 +63,18 @@ async function seedPartner(
   demo: (typeof DEMO_PARTNERS)[number],
   passwordHash: string,
 ): Promise<string> {
-  const partner = await deps.partners.insertPartner({ id: randomUUID(), name: demo.name, slug: demo.slug }, tx);
+  const partner = await deps.partners.insertPartner(
+    { id: randomUUID(), name: demo.name, slug: demo.slug },
+    tx,
+  );
   await deps.identity.createUser(
-    { email: demo.adminEmail, passwordHash, displayName: `${demo.name} Admin`, role: 'partner_admin', partnerId: partner.id },
+    {
+      email: demo.adminEmail,
+      passwordHash,
+      displayName: `${demo.name} Admin`,
+      role: 'partner_admin',
+      partnerId: partner.id,
+    },
     tx,
   );
   await deps.partners.insertKey(
@@ -88,6 +113,9 @@ export function identityDemoBanner(password: string): string[] {
   return [
     `Demo fan: ${DEMO_FAN_EMAIL} / ${password}`,
     `Demo platform admin: ${DEMO_ADMIN_EMAIL} / ${password}`,
-    ...DEMO_PARTNERS.map((p) => `Demo partner ${p.name}: admin ${p.adminEmail} / ${password}, publishable key ${p.publishableKey}`),
+    ...DEMO_PARTNERS.map(
+      (p) =>
+        `Demo partner ${p.name}: admin ${p.adminEmail} / ${password}, publishable key ${p.publishableKey}`,
+    ),
   ];
 }

@@ -45,11 +45,12 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
     getPublishableKey: (pk) => partners.getPublishableKey(pk),
     findUser: async (reference) => {
       const ref = reference.trim();
-      const user = ref.includes('@') && !ref.startsWith('@')
-        ? await users.findUserByEmail(normalizeEmail(ref))
-        : /^[0-9a-f-]{36}$/i.test(ref)
-          ? await users.findUserById(ref.toLowerCase())
-          : await users.findUserByHandle(ref.replace(/^@/, '').toLowerCase());
+      const user =
+        ref.includes('@') && !ref.startsWith('@')
+          ? await users.findUserByEmail(normalizeEmail(ref))
+          : /^[0-9a-f-]{36}$/i.test(ref)
+            ? await users.findUserById(ref.toLowerCase())
+            : await users.findUserByHandle(ref.replace(/^@/, '').toLowerCase());
       if (!user) return null;
       const { email, id, displayName, handle, role, partnerId, locale, displayCurrency } = publicUser(user);
       return { email, id, displayName, handle, role, partnerId, locale, displayCurrency };

@@ -102,7 +102,13 @@ export class IdentityRepository {
   }
 
   async insertSession(
-    session: { id: string; userId: string; kind: 'password' | 'widget'; partnerId: string | null; ttlSeconds: number },
+    session: {
+      id: string;
+      userId: string;
+      kind: 'password' | 'widget';
+      partnerId: string | null;
+      ttlSeconds: number;
+    },
     q: Queryable = this.db,
   ): Promise<void> {
     await q.query(
@@ -113,7 +119,10 @@ export class IdentityRepository {
   }
 
   async insertRefreshToken(tokenHash: string, sessionId: string, q: Queryable = this.db): Promise<void> {
-    await q.query('INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [tokenHash, sessionId]);
+    await q.query('INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [
+      tokenHash,
+      sessionId,
+    ]);
   }
 
   /** Locks the token's row so two concurrent refreshes with one token cannot both succeed. */
@@ -156,7 +165,11 @@ export class IdentityRepository {
     const result = await this.db.query<{ kid: string; public_jwk: JWK | string; private_jwk: JWK | string }>(
       `SELECT kid, public_jwk, private_jwk FROM identity.signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid`,
     );
-    return result.rows.map((r) => ({ kid: r.kid, publicJwk: json(r.public_jwk), privateJwk: json(r.private_jwk) }));
+    return result.rows.map((r) => ({
+      kid: r.kid,
+      publicJwk: json(r.public_jwk),
+      privateJwk: json(r.private_jwk),
+    }));
   }
 
   async insertSigningKey(kid: string, publicJwk: JWK, privateJwk: JWK): Promise<void> {
@@ -167,7 +180,9 @@ export class IdentityRepository {
   }
 
   async #findUser(where: string, value: string, q: Queryable): Promise<UserRecord | undefined> {
-    const result = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity.users WHERE ${where}`, [value]);
+    const result = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity.users WHERE ${where}`, [
+      value,
+    ]);
     return result.rows[0] ? toUser(result.rows[0]) : undefined;
   }
 }

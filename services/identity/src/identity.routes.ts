@@ -1,5 +1,5 @@
-import { requireUser } from '@pcf/kernel';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import {
   LoginBody,
@@ -22,13 +22,27 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
   return async (app) => {
     app.post(
       '/v1/auth/signup',
-      { schema: { tags, summary: 'Create a fan account', body: SignupBody, response: { 201: TokenPair, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a fan account',
+          body: SignupBody,
+          response: { 201: TokenPair, ...errors },
+        },
+      },
       async (request, reply) => reply.code(201).send(await service.signup(request.body)),
     );
 
     app.post(
       '/v1/auth/login',
-      { schema: { tags, summary: 'Sign in with email and password', body: LoginBody, response: { 200: TokenPair, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Sign in with email and password',
+          body: LoginBody,
+          response: { 200: TokenPair, ...errors },
+        },
+      },
       async (request) => service.login(request.body, request.ip),
     );
 
@@ -48,7 +62,13 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
     app.post(
       '/v1/auth/logout',
       {
-        schema: { tags, summary: 'End the current session', security: secured, body: LogoutBody, response: { 204: Type.Null() } },
+        schema: {
+          tags,
+          summary: 'End the current session',
+          security: secured,
+          body: LogoutBody,
+          response: { 204: Type.Null() },
+        },
       },
       async (request, reply) => {
         const user = requireUser(request);
@@ -59,7 +79,14 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
 
     app.get(
       '/v1/auth/me',
-      { schema: { tags, summary: 'The signed-in user', security: secured, response: { 200: User, 401: Problem } } },
+      {
+        schema: {
+          tags,
+          summary: 'The signed-in user',
+          security: secured,
+          response: { 200: User, 401: Problem },
+        },
+      },
       async (request) => service.me(requireUser(request).userId),
     );
 

@@ -7,7 +7,11 @@ export const Password = Type.String({ minLength: 10, maxLength: 256, description
 export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
 export const Locale = Type.Union([Type.Literal('fr'), Type.Literal('en')]);
 export const DisplayCurrency = Type.Union([Type.Literal('EUR'), Type.Literal('USD')]);
-export const Role = Type.Union([Type.Literal('fan'), Type.Literal('partner_admin'), Type.Literal('platform_admin')]);
+export const Role = Type.Union([
+  Type.Literal('fan'),
+  Type.Literal('partner_admin'),
+  Type.Literal('platform_admin'),
+]);
 export const Uuid = Type.String({ format: 'uuid' });
 export const Origin = Type.String({
   pattern: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
@@ -19,12 +23,18 @@ export const SignupBody = Type.Object({ email: Email, password: Password, displa
 export type SignupBody = Static<typeof SignupBody>;
 
 export const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
   strict,
 );
 export type LoginBody = Static<typeof LoginBody>;
 
-export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, strict);
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 20, maxLength: 200 }) },
+  strict,
+);
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const LogoutBody = Type.Optional(
@@ -76,7 +86,10 @@ export type Partner = Static<typeof Partner>;
 export const CreatePartnerBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$', description: 'Club identifier, e.g. "monaco"' }),
+    slug: Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]{1,40}$',
+      description: 'Club identifier, e.g. "monaco"',
+    }),
     admin: Type.Object({ email: Email, password: Password, displayName: DisplayName }, strict),
   },
   strict,
@@ -113,7 +126,9 @@ export type ApiKey = Static<typeof ApiKey>;
 
 export const CreatedApiKey = Type.Intersect([
   ApiKey,
-  Type.Object({ secret: Type.Union([Type.String({ description: 'Shown once; store it now' }), Type.Null()]) }),
+  Type.Object({
+    secret: Type.Union([Type.String({ description: 'Shown once; store it now' }), Type.Null()]),
+  }),
 ]);
 
 export const PartnerKeyParams = Type.Object({ partnerId: Uuid, keyId: Uuid });
@@ -121,7 +136,11 @@ export const PartnerParams = Type.Object({ partnerId: Uuid });
 
 export const WidgetSessionBody = Type.Object(
   {
-    externalUserId: Type.String({ minLength: 1, maxLength: 200, description: "The fan's id in the partner's system" }),
+    externalUserId: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "The fan's id in the partner's system",
+    }),
     email: Type.Optional(Email),
     displayName: DisplayName,
   },

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Config,
+  isUniqueViolation,
   type Outbox,
   type Queryable,
-  type RateLimitStore,
   RateLimitedError,
-  isUniqueViolation,
+  type RateLimitStore,
 } from '@pcf/kernel';
 import { handleCandidate } from './handles.ts';
 import {
@@ -15,7 +15,7 @@ import {
   refreshTokenReused,
   userNotFound,
 } from './identity.errors.ts';
-import { type IdentityRepository, type NewUser, type UserRecord, publicUser } from './identity.repository.ts';
+import { type IdentityRepository, type NewUser, publicUser, type UserRecord } from './identity.repository.ts';
 import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';

@@ -34,7 +34,10 @@ const KEY_COLUMNS =
 export class PartnersRepository {
   constructor(private readonly db: Database) {}
 
-  async insertPartner(partner: { id: string; name: string; slug: string }, q: Queryable = this.db): Promise<Partner> {
+  async insertPartner(
+    partner: { id: string; name: string; slug: string },
+    q: Queryable = this.db,
+  ): Promise<Partner> {
     const result = await q.query<{ id: string; name: string; slug: string; created_at: Date | string }>(
       'INSERT INTO identity.partners (id, name, slug) VALUES ($1, $2, $3) RETURNING id, name, slug, created_at',
       [partner.id, partner.name, partner.slug],
@@ -84,7 +87,11 @@ export class PartnersRepository {
     return toKey(result.rows[0]!);
   }
 
-  async listKeys(partnerId: string, limit: number, after?: { createdAt: string; id: string }): Promise<ApiKey[]> {
+  async listKeys(
+    partnerId: string,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<ApiKey[]> {
     const result = await this.db.query<KeyRow>(
       `SELECT ${KEY_COLUMNS} FROM identity.api_keys
        WHERE partner_id = $1 AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -147,7 +154,11 @@ export class PartnersRepository {
     return result.rowCount > 0;
   }
 
-  async findPartnerFan(partnerId: string, externalUserId: string, q: Queryable = this.db): Promise<string | undefined> {
+  async findPartnerFan(
+    partnerId: string,
+    externalUserId: string,
+    q: Queryable = this.db,
+  ): Promise<string | undefined> {
     const result = await q.query<{ user_id: string }>(
       'SELECT user_id FROM identity.partner_fans WHERE partner_id = $1 AND external_user_id = $2',
       [partnerId, externalUserId],

@@ -1,11 +1,11 @@
-import { NotFoundError, PageQuery, requirePartnerKey, requireUser } from '@pcf/kernel';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NotFoundError, PageQuery, requirePartnerKey, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import {
   ApiKey,
+  CreatedApiKey,
   CreateKeyBody,
   CreatePartnerBody,
-  CreatedApiKey,
   Partner,
   PartnerKeyParams,
   PartnerParams,
@@ -48,7 +48,13 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
     app.get(
       '/v1/partners',
       {
-        schema: { tags, summary: 'List partners (platform admins only)', security: secured, querystring: PageQuery, response: { 200: pageOf(Partner) } },
+        schema: {
+          tags,
+          summary: 'List partners (platform admins only)',
+          security: secured,
+          querystring: PageQuery,
+          response: { 200: pageOf(Partner) },
+        },
       },
       async (request) => {
         requireUser(request, ['platform_admin']);
@@ -58,7 +64,15 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
 
     app.get(
       '/v1/partners/:partnerId',
-      { schema: { tags, summary: 'A partner you administer', security: secured, params: PartnerParams, response: { 200: Partner } } },
+      {
+        schema: {
+          tags,
+          summary: 'A partner you administer',
+          security: secured,
+          params: PartnerParams,
+          response: { 200: Partner },
+        },
+      },
       async (request) => service.getPartner(actor(request), request.params.partnerId),
     );
 
@@ -91,12 +105,25 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
         },
       },
       async (request) =>
-        service.listKeys(actor(request), request.params.partnerId, request.query.limit ?? 20, request.query.cursor),
+        service.listKeys(
+          actor(request),
+          request.params.partnerId,
+          request.query.limit ?? 20,
+          request.query.cursor,
+        ),
     );
 
     app.delete(
       '/v1/partners/:partnerId/keys/:keyId',
-      { schema: { tags, summary: 'Revoke an API key', security: secured, params: PartnerKeyParams, response: { 200: ApiKey } } },
+      {
+        schema: {
+          tags,
+          summary: 'Revoke an API key',
+          security: secured,
+          params: PartnerKeyParams,
+          response: { 200: ApiKey },
+        },
+      },
       async (request) => service.revokeKey(actor(request), request.params.partnerId, request.params.keyId),
     );
 
@@ -106,7 +133,9 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
         schema: {
           tags,
           summary: 'Public facts about a publishable key (used by widgets)',
-          params: Type.Object({ publishableKey: Type.String({ pattern: '^pk_(live|test)_[A-Za-z0-9]{8,64}$' }) }),
+          params: Type.Object({
+            publishableKey: Type.String({ pattern: '^pk_(live|test)_[A-Za-z0-9]{8,64}$' }),
+          }),
           response: { 200: PublishableKeyInfo },
         },
       },
@@ -122,7 +151,8 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
       {
         schema: {
           tags: ['auth'],
-          summary: "Mint a short-lived widget session for the partner's signed-in user (call with your sk_ key)",
+          summary:
+            "Mint a short-lived widget session for the partner's signed-in user (call with your sk_ key)",
           security: secured,
           body: WidgetSessionBody,
           response: { 201: WidgetSession },

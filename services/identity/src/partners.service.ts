@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
+  decodeCursor,
+  isUniqueViolation,
   type Outbox,
   type Page,
   type Queryable,
-  ValidationError,
-  decodeCursor,
-  isUniqueViolation,
   toPage,
+  ValidationError,
 } from '@pcf/kernel';
 import { keyNotFound, partnerNotFound, slugTaken } from './identity.errors.ts';
+import type { IdentityRepository } from './identity.repository.ts';
 import { publicUser } from './identity.repository.ts';
-import type { IdentityService } from './identity.service.ts';
-import { normalizeEmail } from './identity.service.ts';
 import type {
   ApiKey,
   CreateKeyBody,
@@ -20,7 +19,8 @@ import type {
   User,
   WidgetSessionBody,
 } from './identity.schema.ts';
-import type { IdentityRepository } from './identity.repository.ts';
+import type { IdentityService } from './identity.service.ts';
+import { normalizeEmail } from './identity.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
 import { hashPassword } from './passwords.ts';
 import type { PublishableKeyInfo } from './port.ts';
@@ -65,7 +65,10 @@ export class PartnersService {
           },
           tx,
         );
-        await this.deps.outbox.add(tx, 'identity.partner_created', { partnerId: partner.id, slug: partner.slug });
+        await this.deps.outbox.add(tx, 'identity.partner_created', {
+          partnerId: partner.id,
+          slug: partner.slug,
+        });
         return { partner, admin: publicUser(admin) };
       });
     } catch (error) {
@@ -86,7 +89,11 @@ export class PartnersService {
     return partner;
   }
 
-  async createKey(actor: PartnerActor, partnerId: string, body: CreateKeyBody): Promise<ApiKey & { secret: string | null }> {
+  async createKey(
+    actor: PartnerActor,
+    partnerId: string,
+    body: CreateKeyBody,
+  ): Promise<ApiKey & { secret: string | null }> {
     await this.getPartner(actor, partnerId);
     const mode = body.mode ?? 'live';
     const secret = body.kind === 'secret' ? `sk_${mode}_${randomToken(40)}` : null;
@@ -104,10 +111,18 @@ export class PartnersService {
     return { ...key, secret };
   }
 
-  async listKeys(actor: PartnerActor, partnerId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+  async listKeys(
+    actor: PartnerActor,
+    partnerId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ApiKey>> {
     await this.getPartner(actor, partnerId);
     const after = cursor ? afterCursor(cursor) : undefined;
-    return toPage(await this.deps.partners.listKeys(partnerId, limit, after), limit, (k) => [k.createdAt, k.id]);
+    return toPage(await this.deps.partners.listKeys(partnerId, limit, after), limit, (k) => [
+      k.createdAt,
+      k.id,
+    ]);
   }
 
   async revokeKey(actor: PartnerActor, partnerId: string, keyId: string): Promise<ApiKey> {
@@ -137,11 +152,19 @@ export class PartnersService {
     const user = await this.#partnerFan(partnerId, body);
     const publishable = await this.deps.partners.listKeys(partnerId, 100);
     const origins = [
-      ...new Set(publishable.filter((k) => k.kind === 'publishable' && !k.revokedAt).flatMap((k) => k.allowedOrigins)),
+      ...new Set(
+        publishable.filter((k) => k.kind === 'publishable' && !k.revokedAt).flatMap((k) => k.allowedOrigins),
+      ),
     ];
     const sessionId = randomUUID();
     const ttl = this.deps.widgetSessionTtlSeconds;
-    await this.deps.users.insertSession({ id: sessionId, userId: user.id, kind: 'widget', partnerId, ttlSeconds: ttl });
+    await this.deps.users.insertSession({
+      id: sessionId,
+      userId: user.id,
+      kind: 'widget',
+      partnerId,
+      ttlSeconds: ttl,
+    });
     const token = await this.deps.keys.sign(
       { sub: user.id, role: 'fan', sid: sessionId, typ: 'widget', pid: partnerId, origins },
       ttl,
@@ -153,22 +176,30 @@ export class PartnersService {
     const existing = await this.deps.partners.findPartnerFan(partnerId, body.externalUserId);
     if (existing) return this.deps.identity.me(existing);
     const email = body.email ? normalizeEmail(body.email) : null;
-    const linked = await this.deps.transaction(async (tx) => {
-      const emailFree = email !== null && !(await this.deps.users.emailExists(email, tx));
-      const user = await this.deps.identity.createUser(
-        { email: emailFree ? email : null, passwordHash: null, displayName: body.displayName.trim(), role: 'fan', partnerId: null },
-        tx,
-      );
-      const inserted = await this.deps.partners.insertPartnerFan(
-        { partnerId, externalUserId: body.externalUserId, userId: user.id, email },
-        tx,
-      );
-      if (!inserted) throw new LostRace();
-      return user;
-    }).catch((error: unknown) => {
-      if (error instanceof LostRace || isUniqueViolation(error)) return undefined;
-      throw error;
-    });
+    const linked = await this.deps
+      .transaction(async (tx) => {
+        const emailFree = email !== null && !(await this.deps.users.emailExists(email, tx));
+        const user = await this.deps.identity.createUser(
+          {
+            email: emailFree ? email : null,
+            passwordHash: null,
+            displayName: body.displayName.trim(),
+            role: 'fan',
+            partnerId: null,
+          },
+          tx,
+        );
+        const inserted = await this.deps.partners.insertPartnerFan(
+          { partnerId, externalUserId: body.externalUserId, userId: user.id, email },
+          tx,
+        );
+        if (!inserted) throw new LostRace();
+        return user;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LostRace || isUniqueViolation(error)) return undefined;
+        throw error;
+      });
     if (linked) return publicUser(linked);
     const winner = await this.deps.partners.findPartnerFan(partnerId, body.externalUserId);
     if (!winner) throw new Error('partner fan link vanished');
@@ -176,7 +207,8 @@ export class PartnersService {
   }
 
   #assertCanManage(actor: PartnerActor, partnerId: string): void {
-    const allowed = actor.role === 'platform_admin' || (actor.role === 'partner_admin' && actor.partnerId === partnerId);
+    const allowed =
+      actor.role === 'platform_admin' || (actor.role === 'partner_admin' && actor.partnerId === partnerId);
     if (!allowed) throw partnerNotFound();
   }
 }
@@ -188,7 +220,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function afterCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = decodeCursor(cursor, 2).map(String);
   if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !UUID.test(id)) {
-    throw new ValidationError('cursor is not a valid page cursor; pass nextCursor from the previous page', 'cursor');
+    throw new ValidationError(
+      'cursor is not a valid page cursor; pass nextCursor from the previous page',
+      'cursor',
+    );
   }
   return { createdAt, id };
 }

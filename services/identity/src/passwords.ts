@@ -10,7 +10,10 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /** Verifies against the stored hash, or against a throwaway hash when there is none (same cost either way). */
-export async function verifyPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   dummyHash ??= hash('not-a-real-password-0000', OPTIONS);
   const target = storedHash ?? (await dummyHash);
   const ok = await verify(target, password).catch(() => false);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type AccessClaims, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@pcf/kernel';
-import { type CryptoKey, type JSONWebKeySet, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import {
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  SignJWT,
+} from 'jose';
 import type { IdentityRepository } from './identity.repository.ts';
 
 /** Ed25519 keys that sign access tokens; the newest active key signs, all active ones are published. */

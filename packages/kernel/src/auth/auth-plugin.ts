@@ -5,7 +5,9 @@ import type { TokenVerifier } from './token-verifier.ts';
 
 /** Resolves a partner secret key (sk_...) to its partner; identity owns the keys. */
 export interface SecretKeyResolver {
-  resolveSecretKey(secret: string): Promise<{ partnerId: string; keyId: string; mode: 'live' | 'test' } | null>;
+  resolveSecretKey(
+    secret: string,
+  ): Promise<{ partnerId: string; keyId: string; mode: 'live' | 'test' } | null>;
 }
 
 declare module 'fastify' {
@@ -26,7 +28,8 @@ export function registerAuthentication(
     const header = request.headers.authorization;
     if (header === undefined) return;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header);
-    if (!match?.[1]) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"', 'invalid_token');
+    if (!match?.[1])
+      throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"', 'invalid_token');
     const credential = match[1];
     if (credential.startsWith('sk_')) {
       const key = await secretKeys.resolveSecretKey(credential);
@@ -56,7 +59,10 @@ export function requirePartnerKey(request: FastifyRequest): Extract<Principal, {
   const principal = request.principal;
   if (!principal) throw new UnauthenticatedError('A partner secret key (sk_...) is required');
   if (principal.kind !== 'partner_key') {
-    throw new ForbiddenError('This endpoint must be called with a partner secret key (sk_...)', 'secret_key_required');
+    throw new ForbiddenError(
+      'This endpoint must be called with a partner secret key (sk_...)',
+      'secret_key_required',
+    );
   }
   return principal;
 }

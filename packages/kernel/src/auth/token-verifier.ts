@@ -1,4 +1,4 @@
-import { type JSONWebKeySet, type JWTVerifyGetKey, createLocalJWKSet, errors, jwtVerify } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { UnauthenticatedError } from '../errors.ts';
 import { type AccessClaims, type Principal, type Role, TOKEN_AUDIENCE, TOKEN_ISSUER } from './principal.ts';
 
@@ -29,7 +29,8 @@ export class TokenVerifier {
       claims = await this.#verifyWithRefresh(token);
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
-      if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('The access token has expired', 'token_expired');
+      if (error instanceof errors.JWTExpired)
+        throw new UnauthenticatedError('The access token has expired', 'token_expired');
       throw new UnauthenticatedError('The access token is invalid', 'invalid_token');
     }
     return toPrincipal(claims);
@@ -89,5 +90,11 @@ function toPrincipal(claims: AccessClaims): Principal {
     };
   }
   if (claims.typ !== 'access') throw new UnauthenticatedError('The access token is invalid', 'invalid_token');
-  return { kind: 'user', userId: claims.sub, role: claims.role, partnerId: claims.pid, sessionId: claims.sid };
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    role: claims.role,
+    partnerId: claims.pid,
+    sessionId: claims.sid,
+  };
 }

@@ -41,9 +41,11 @@ export async function migrate(db: Database, options: MigrateOptions): Promise<st
          name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const applied = new Map(
-      (await tx.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${schema}.schema_migrations`)).rows.map(
-        (r) => [r.name, r.checksum],
-      ),
+      (
+        await tx.query<{ name: string; checksum: string }>(
+          `SELECT name, checksum FROM ${schema}.schema_migrations`,
+        )
+      ).rows.map((r) => [r.name, r.checksum]),
     );
     const done: string[] = [];
     for (const migration of migrations) {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, PoolStats, QueryResult, Queryable } from './database.ts';
+import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 import { Mutex } from './mutex.ts';
 
 /**
@@ -27,7 +27,9 @@ export class PgliteDatabase implements Database {
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.#mutex.run(() =>
-      this.db.transaction((tx) => fn({ query: <R>(sql: string, params: readonly unknown[] = []) => run<R>(tx, sql, params) })),
+      this.db.transaction((tx) =>
+        fn({ query: <R>(sql: string, params: readonly unknown[] = []) => run<R>(tx, sql, params) }),
+      ),
     );
   }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, PoolStats, QueryResult, Queryable } from './database.ts';
+import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 
 // Return NUMERIC and INT8 as strings (PGlite does the same for NUMERIC); callers convert to bigint.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
@@ -22,16 +22,12 @@ export class PostgresDatabase implements Database {
       max: options.max,
       application_name: options.applicationName ?? 'paiecashfan',
       connectionTimeoutMillis: 10_000,
+      // Every connection starts as the service's role (like SET ROLE), before any query runs.
+      ...(options.role ? { options: `-c role=${quoteIdent(options.role).slice(1, -1)}` } : {}),
     });
     this.#pool.on('error', () => {
       // An idle client died (server restart); the pool replaces it on next use.
     });
-    const role = options.role;
-    if (role) {
-      this.#pool.on('connect', (client) => {
-        client.query(`SET ROLE ${quoteIdent(role)}`).catch(() => undefined);
-      });
-    }
   }
 
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {

@@ -25,7 +25,10 @@ export class MemoryEventBus implements EventBus {
       }
     }
     if (failures.length > 0) {
-      throw new AggregateError(failures, `${failures.length} event handler(s) failed; the events will be redelivered`);
+      throw new AggregateError(
+        failures,
+        `${failures.length} event handler(s) failed; the events will be redelivered`,
+      );
     }
   }
 

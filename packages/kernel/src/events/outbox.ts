@@ -14,7 +14,11 @@ export class Outbox {
     this.#table = `${quoteIdent(schema)}.outbox`;
   }
 
-  async add<P extends Record<string, unknown>>(tx: Queryable, topic: string, payload: P): Promise<DomainEvent<P>> {
+  async add<P extends Record<string, unknown>>(
+    tx: Queryable,
+    topic: string,
+    payload: P,
+  ): Promise<DomainEvent<P>> {
     const event: DomainEvent<P> = {
       id: randomUUID(),
       topic,
@@ -22,13 +26,10 @@ export class Outbox {
       occurredAt: new Date().toISOString(),
       payload,
     };
-    await tx.query(`INSERT INTO ${this.#table} (id, topic, source, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`, [
-      event.id,
-      topic,
-      event.source,
-      JSON.stringify(payload),
-      event.occurredAt,
-    ]);
+    await tx.query(
+      `INSERT INTO ${this.#table} (id, topic, source, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
+      [event.id, topic, event.source, JSON.stringify(payload), event.occurredAt],
+    );
     return event;
   }
 }

@@ -117,7 +117,10 @@ export class OutboxRelay {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#running = this.flush()
-        .then(() => undefined, (error: unknown) => this.options.onError?.(error))
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.onError?.(error),
+        )
         .finally(() => {
           this.#running = undefined;
           if (this.#stopped) return;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
 import { replyWithError } from './problem.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { validatorCompiler } from './validation.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -49,11 +49,20 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler((error, request, reply) => replyWithError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    replyWithError(request, reply, new NotFoundError(`${request.method} ${request.url.split('?')[0]}`, 'route_not_found')),
+    replyWithError(
+      request,
+      reply,
+      new NotFoundError(`${request.method} ${request.url.split('?')[0]}`, 'route_not_found'),
+    ),
   );
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request completed',
     );
   });

@@ -56,12 +56,18 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const header = request.headers['idempotency-key'];
     if (header === undefined) {
       if (mode === 'required') {
-        throw new ValidationError('This request needs an Idempotency-Key header (1-255 printable characters)', 'Idempotency-Key');
+        throw new ValidationError(
+          'This request needs an Idempotency-Key header (1-255 printable characters)',
+          'Idempotency-Key',
+        );
       }
       return;
     }
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
-      throw new ValidationError('Idempotency-Key must be 1-255 printable ASCII characters', 'Idempotency-Key');
+      throw new ValidationError(
+        'Idempotency-Key must be 1-255 printable ASCII characters',
+        'Idempotency-Key',
+      );
     }
     const scope = callerScope(request);
     const hash = requestHash(request);
@@ -122,7 +128,13 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     await db.query(
       `UPDATE ${table} SET state = 'done', response_status = $3, response_body = $4, response_type = $5
        WHERE scope = $1 AND key = $2`,
-      [claim.scope, claim.key, reply.statusCode, bodyText(payload), String(reply.getHeader('content-type') ?? '')],
+      [
+        claim.scope,
+        claim.key,
+        reply.statusCode,
+        bodyText(payload),
+        String(reply.getHeader('content-type') ?? ''),
+      ],
     );
     return payload;
   });
@@ -146,7 +158,9 @@ function callerScope(request: FastifyRequest): string {
 
 function requestHash(request: FastifyRequest): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params)}\n`)
+    .update(
+      `${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params)}\n`,
+    )
     .update(JSON.stringify(request.body ?? null))
     .digest('hex');
 }

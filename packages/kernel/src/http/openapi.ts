@@ -17,7 +17,11 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or partner secret key (sk_...)' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Access token (JWT) or partner secret key (sk_...)',
+          },
         },
       },
     },

@@ -77,12 +77,23 @@ export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError) {
     return makeProblem(STATUS[error.category], error.code, error.message, requestId, error.extra);
   }
-  const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  const fastifyError = error as Partial<FastifyError> & {
+    validation?: ValidationIssue[];
+    validationContext?: string;
+  };
   if (Array.isArray(fastifyError.validation)) {
-    const errors = fastifyError.validation.map((issue) => describeIssue(issue, fastifyError.validationContext));
-    return makeProblem(400, 'validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), requestId, {
-      errors,
-    });
+    const errors = fastifyError.validation.map((issue) =>
+      describeIssue(issue, fastifyError.validationContext),
+    );
+    return makeProblem(
+      400,
+      'validation_failed',
+      errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      requestId,
+      {
+        errors,
+      },
+    );
   }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -92,7 +103,12 @@ export function toProblem(error: unknown, requestId: string): Problem {
     const code = (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? 'bad_request';
     return makeProblem(status, code, fastifyError.message ?? 'Bad request', requestId);
   }
-  return makeProblem(500, 'internal_error', 'Something went wrong on our side; it has been logged.', requestId);
+  return makeProblem(
+    500,
+    'internal_error',
+    'Something went wrong on our side; it has been logged.',
+    requestId,
+  );
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {

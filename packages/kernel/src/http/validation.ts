@@ -31,6 +31,9 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
       if (httpPart === 'body') cache.set(key, validate);
     }
     const fn = validate;
-    return (data: unknown) => (fn(data) ? { value: data } : { error: Object.assign(new Error('validation'), { validation: fn.errors }) });
+    return (data: unknown) =>
+      fn(data)
+        ? { value: data }
+        : { error: Object.assign(new Error('validation'), { validation: fn.errors }) };
   };
 }

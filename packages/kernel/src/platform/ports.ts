@@ -1,4 +1,6 @@
-import { type Config, InternalHttpClient, type PortResolver, type ServiceModule, type ServiceName } from '@pcf/kernel';
+import type { Config, ServiceName } from '../config.ts';
+import { InternalHttpClient } from '../internal-client.ts';
+import type { PortResolver, ServiceModule } from '../service.ts';
 
 /** Local ports when the service runs here, HTTP ports (via PCF_SERVICE_URLS) otherwise. */
 export class Ports implements PortResolver {

@@ -1,5 +1,5 @@
-import type { Database } from '@pcf/kernel';
 import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
 
 /** /healthz: the process answers. /readyz: every database this process uses answers too. */
 export function registerHealth(app: FastifyInstance, services: { name: string; db: Database }[]): void {

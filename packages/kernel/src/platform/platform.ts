@@ -1,43 +1,39 @@
-import type { IdentityPort } from '@pcf/identity/port';
-import {
-  type Config,
-  ConfigError,
-  type Database,
-  type EventBus,
-  MemoryEventBus,
-  MemoryRateLimitStore,
-  Metrics,
-  Outbox,
-  OutboxRelay,
-  RedisEventBus,
-  RedisRateLimitStore,
-  type RateLimitStore,
-  type ServiceContext,
-  type ServiceInstance,
-  type ServiceModule,
-  TokenVerifier,
-  cachedOriginPolicy,
-  createHttpApp,
-  idempotentSubscription,
-  purgeIdempotencyKeys,
-  registerAuthentication,
-  registerCors,
-  registerIdempotency,
-  registerIpRateLimit,
-  registerOpenApi,
-  requireServiceToken,
-  userRateLimiter,
-} from '@pcf/kernel';
 import type { FastifyInstance } from 'fastify';
+import type { SecretKeyResolver } from '../auth/auth-plugin.ts';
+import { registerAuthentication } from '../auth/auth-plugin.ts';
+import type { JwksSource } from '../auth/token-verifier.ts';
+import { TokenVerifier } from '../auth/token-verifier.ts';
+import { type Config, ConfigError } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { idempotentSubscription } from '../events/consumer.ts';
+import type { EventBus } from '../events/event.ts';
+import { MemoryEventBus } from '../events/memory-bus.ts';
+import { Outbox } from '../events/outbox.ts';
+import { RedisEventBus } from '../events/redis-bus.ts';
+import { OutboxRelay } from '../events/relay.ts';
+import { createHttpApp } from '../http/app.ts';
+import type { OriginPolicy } from '../http/cors.ts';
+import { cachedOriginPolicy, registerCors } from '../http/cors.ts';
+import { purgeIdempotencyKeys, registerIdempotency } from '../http/idempotency.ts';
+import { requireServiceToken } from '../http/internal-guard.ts';
+import { Metrics } from '../http/metrics.ts';
+import { registerOpenApi } from '../http/openapi.ts';
+import { MemoryRateLimitStore, type RateLimitStore } from '../http/rate-limit.ts';
+import { registerIpRateLimit, userRateLimiter } from '../http/rate-limit-hooks.ts';
+import { RedisRateLimitStore } from '../http/redis-rate-limit.ts';
+import type { ServiceContext, ServiceInstance, ServiceModule } from '../service.ts';
 import { openDatabases } from './databases.ts';
 import { registerHealth } from './health.ts';
-import { MODULES } from './modules.ts';
 import { Ports } from './ports.ts';
 
 export interface PlatformOptions {
-  modules?: ServiceModule[];
+  /** Every service the platform knows; those selected by config.services run here, the others via HTTP ports. */
+  modules: ServiceModule[];
   logStream?: NodeJS.WritableStream;
 }
+
+/** What the platform itself needs from identity: keys to verify tokens, secret keys, allowed origins. */
+type IdentityForPlatform = JwksSource & SecretKeyResolver & OriginPolicy;
 
 interface RunningService {
   module: ServiceModule;
@@ -62,11 +58,13 @@ export interface Platform {
 }
 
 /** All selected services in one process: databases, bus, HTTP app. Nothing listens until listen(). */
-export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  const catalogue = options.modules ?? MODULES;
+export async function createPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
+  const catalogue = options.modules;
   const modules = catalogue.filter((m) => config.services.includes(m.name));
   if (modules.length === 0) {
-    throw new ConfigError(`PCF_SERVICES selects no available service (available: ${catalogue.map((m) => m.name).join(', ')})`);
+    throw new ConfigError(
+      `PCF_SERVICES selects no available service (available: ${catalogue.map((m) => m.name).join(', ')})`,
+    );
   }
   const app = createHttpApp({ ...config, logStream: options.logStream });
   const metrics = new Metrics();
@@ -114,14 +112,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   }
 
   if (!ports.has('identity')) {
-    throw new ConfigError('identity must run in this process or be listed in PCF_SERVICE_URLS (tokens are verified with its keys)');
+    throw new ConfigError(
+      'identity must run in this process or be listed in PCF_SERVICE_URLS (tokens are verified with its keys)',
+    );
   }
-  const identity = ports.get<IdentityPort>('identity');
+  const identity = ports.get<IdentityForPlatform>('identity');
 
   const banner: string[] = [];
   if (config.demo) {
     for (const { instance } of running) {
-      banner.push(...(await instance.seedDemo?.()) ?? [], ...(instance.demoBanner?.() ?? []));
+      banner.push(...((await instance.seedDemo?.()) ?? []), ...(instance.demoBanner?.() ?? []));
     }
   }
 
@@ -131,7 +131,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const limits = { perIpPerMinute: config.rateLimitPerIp, perUserPerMinute: config.rateLimitPerUser };
   registerIpRateLimit(app, rateLimits, limits);
   registerAuthentication(app, new TokenVerifier(identity), identity, userRateLimiter(rateLimits, limits));
-  registerHealth(app, running.map((r) => ({ name: r.module.name, db: r.db })));
+  registerHealth(
+    app,
+    running.map((r) => ({ name: r.module.name, db: r.db })),
+  );
   for (const { module, instance, db } of running) {
     await app.register(async (scope) => {
       registerIdempotency(scope, { db, schema: module.name, ttlHours: config.idempotencyTtlHours });

@@ -1,13 +1,10 @@
 import { join } from 'node:path';
-import {
-  type Config,
-  type Database,
-  PgliteDatabase,
-  PostgresDatabase,
-  type ServiceModule,
-  canManageRoles,
-  migrate,
-} from '@pcf/kernel';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { canManageRoles, migrate } from '../db/migrate.ts';
+import { PgliteDatabase } from '../db/pglite.ts';
+import { PostgresDatabase } from '../db/postgres.ts';
+import type { ServiceModule } from '../service.ts';
 
 export interface ServiceDatabases {
   /** One handle per service; on PostgreSQL each pool runs as the service's own role. */

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestBackend {
+  name: 'pglite' | 'postgres';
+  /** A fresh database URL for this backend, or undefined for embedded PGlite (in a fresh temp dir). */
+  create(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }>;
+}
+
+/** PGlite always; real PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+export function testBackends(): TestBackend[] {
+  const backends: TestBackend[] = [
+    { name: 'pglite', create: async () => ({ databaseUrl: undefined, drop: async () => {} }) },
+  ];
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) backends.push({ name: 'postgres', create: () => createPostgresDatabase(serverUrl) });
+  return backends;
+}
+
+/** Creates an empty database on the test server; drop() removes it (terminating leftover connections). */
+export async function createPostgresDatabase(serverUrl: string) {
+  const name = `pcf_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
