@@ -1,15 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
-import {
-  LoginBody,
-  LogoutBody,
-  RefreshBody,
-  SignupBody,
-  TokenPair,
-  UpdateMeBody,
-  User,
-} from './identity.schema.ts';
+import { LoginBody, RefreshBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
 import type { IdentityService } from './identity.service.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -66,7 +58,6 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
           tags,
           summary: 'End the current session',
           security: secured,
-          body: LogoutBody,
           response: { 204: Type.Null() },
         },
       },

@@ -37,10 +37,6 @@ export const RefreshBody = Type.Object(
 );
 export type RefreshBody = Static<typeof RefreshBody>;
 
-export const LogoutBody = Type.Optional(
-  Type.Object({ refreshToken: Type.Optional(Type.String({ minLength: 20, maxLength: 200 })) }, strict),
-);
-
 export const User = Type.Object({
   id: Uuid,
   email: Type.Union([Email, Type.Null()]),

@@ -53,5 +53,6 @@ interface PgliteLike {
 async function run<R>(db: PgliteLike, sql: string, params: readonly unknown[]): Promise<QueryResult<R>> {
   const result = params.length === 0 ? (await db.exec(sql)).at(-1) : await db.query<R>(sql, [...params]);
   const rows = (result?.rows ?? []) as R[];
-  return { rows, rowCount: result?.affectedRows ?? rows.length };
+  // PGlite reports affectedRows = 0 for SELECT; pg's rowCount counts the rows returned.
+  return { rows, rowCount: Math.max(rows.length, result?.affectedRows ?? 0) };
 }

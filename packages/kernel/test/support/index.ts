@@ -1,2 +1,3 @@
 export * from './databases.ts';
+export * from './platform.ts';
 export * from './wait.ts';

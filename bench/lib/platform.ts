@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildServer, freePort, startChild } from './child.ts';
+
+/** The demo fan seeded by the embedded default (services/identity/src/identity.demo.ts). */
+export const DEMO_FAN = { email: 'fan@demo.paiecashfan.dev', password: 'AllezLesFans-2026' } as const;
+
+export interface PlatformOptions {
+  root: string;
+  rateLimit: number;
+  /** Extra environment, e.g. LOG_LEVEL for an informational row. */
+  env?: Record<string, string>;
+  name?: string;
+}
+
+export interface RunningPlatform {
+  server: ChildServer;
+  dataDir: string;
+}
+
+/** Starts apps/server/src/main.ts on a free port with a fresh data directory, and waits for /readyz. */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pcf-bench-'));
+  const server = await startChild({
+    name: options.name ?? 'platform',
+    script: 'apps/server/src/main.ts',
+    cwd: options.root,
+    port: await freePort(),
+    readyPath: '/readyz',
+    env: {
+      PCF_DATA_DIR: dataDir,
+      PCF_RATE_LIMIT_IP: String(options.rateLimit),
+      PCF_RATE_LIMIT_USER: String(options.rateLimit),
+      ...options.env,
+    },
+  });
+  return { server, dataDir };
+}
+
+/** Signs the demo fan in and checks the token works on /v1/auth/me; returns the access token. */
+export async function loginDemoFan(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DEMO_FAN),
+  });
+  const body: unknown = await response.json().catch(() => null);
+  const token = isRecord(body) && typeof body.accessToken === 'string' ? body.accessToken : null;
+  if (response.status !== 200 || token === null) {
+    throw new Error(`login as ${DEMO_FAN.email} failed: ${response.status} ${JSON.stringify(body)}`);
+  }
+  const me = await fetch(`${baseUrl}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+  const user: unknown = await me.json().catch(() => null);
+  if (me.status !== 200 || !isRecord(user) || user.email !== DEMO_FAN.email) {
+    throw new Error(`GET /v1/auth/me with the fresh token failed: ${me.status} ${JSON.stringify(user)}`);
+  }
+  return token;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
