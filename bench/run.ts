@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   say(
     `bench: ${settings.connections} connections, pipelining ${settings.pipelining}, ` +
       `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
-      `${settings.quick ? ' (quick mode)' : ''}; rate limits ${settings.rateLimit}/min (never reached)`,
+      `${settings.quick ? ' (quick mode)' : ''}; PCF_RATE_LIMIT_IP/USER=${settings.rateLimit}/min`,
   );
   const baseline = await measureBaseline(settings);
   const [healthz, me] = await measurePlatform(settings, {}, '');

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildServer, freePort, startChild } from './child.ts';
@@ -22,7 +22,7 @@ export interface RunningPlatform {
 /** Starts apps/server/src/main.ts on a free port with a fresh data directory, and waits for /readyz. */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pcf-bench-'));
-  const server = await startChild({
+  const started = startChild({
     name: options.name ?? 'platform',
     script: 'apps/server/src/main.ts',
     cwd: options.root,
@@ -35,7 +35,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...options.env,
     },
   });
-  return { server, dataDir };
+  try {
+    return { server: await started, dataDir };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Signs the demo fan in and checks the token works on /v1/auth/me; returns the access token. */

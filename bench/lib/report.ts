@@ -44,12 +44,21 @@ export function targetMet(report: BenchReport): boolean {
   return ratio(report.me, report.baseline) >= TARGET_RATIO;
 }
 
-const HEADER = ['Scenario', 'Requests/s (mean)', 'p50 (ms)', 'p97.5 (ms)', 'p99 (ms)', '× baseline'];
+const HEADER = [
+  'Scenario',
+  'Requests/s (mean)',
+  'Latency mean (ms)',
+  'p50 (ms)',
+  'p97.5 (ms)',
+  'p99 (ms)',
+  '× baseline',
+];
 
 function row(measurement: Measurement, baseline: Measurement): string[] {
   return [
     measurement.label,
     formatNumber(measurement.requestsPerSecond, 0),
+    formatNumber(measurement.latencyMean, 2),
     formatNumber(measurement.latencyP50, 0),
     formatNumber(measurement.latencyP975, 0),
     formatNumber(measurement.latencyP99, 0),
@@ -146,6 +155,8 @@ export function markdownReport(report: BenchReport): string {
     '  prints the table without touching this file (unless `BENCH_OUTPUT` names a file).',
     '- Every response of every scenario (warm-up included) must be 2xx with no connection errors or timeouts, or',
     '  the run fails loudly.',
+    "- Requests/s is the mean of autocannon's per-second samples. autocannon records latency percentiles in whole",
+    '  milliseconds (so a fast server shows p50 = 0); the mean latency is exact.',
     '- The ratios compare each platform row with the baseline measured **in the same run**, so they say more than the',
     '  absolute figures, which depend on the machine. With few cores the load generator and the server compete for',
     '  CPU, which lowers every row alike.',

@@ -24,13 +24,19 @@ type Env = Record<string, string | undefined>;
 
 export function readSettings(env: Env = process.env, argv: string[] = process.argv.slice(2)): BenchSettings {
   const quick = argv.includes('--quick') || flag(env, 'BENCH_QUICK', false);
+  const rateLimit = positive(env, 'BENCH_RATE_LIMIT', MAX_RATE_LIMIT);
+  if (rateLimit > MAX_RATE_LIMIT) {
+    throw new Error(
+      `BENCH_RATE_LIMIT must be at most ${MAX_RATE_LIMIT}, the most the platform's config accepts`,
+    );
+  }
   return {
     quick,
     durationSeconds: positive(env, 'BENCH_DURATION', quick ? 2 : 10),
     warmupSeconds: positive(env, 'BENCH_WARMUP', quick ? 1 : 2),
     connections: positive(env, 'BENCH_CONNECTIONS', 50),
     pipelining: 1,
-    rateLimit: positive(env, 'BENCH_RATE_LIMIT', MAX_RATE_LIMIT),
+    rateLimit,
     extraRows: flag(env, 'BENCH_EXTRA', true),
     // A smoke run must not overwrite the published figures unless asked to.
     outputPath: env.BENCH_OUTPUT ?? (quick ? null : DEFAULT_OUTPUT),

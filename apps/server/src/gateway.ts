@@ -33,6 +33,10 @@ export async function createGateway(config: Config): Promise<Gateway> {
 
   const forward = (target: string) => (request: FastifyRequest, reply: FastifyReply) =>
     reply.from(`${target}${request.url}`, {
+      // Bodies stay raw buffers, forwarded byte for byte (reply-from would otherwise re-encode them as JSON).
+      ...(Buffer.isBuffer(request.body)
+        ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
+        : {}),
       rewriteRequestHeaders: (_req, headers) => ({
         ...headers,
         'x-request-id': request.id,
