@@ -92,6 +92,8 @@ async function run(settings: BenchSettings, scenario: Parameters<typeof measure>
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  const date = new Date();
+  const machine = machineFacts();
   say(
     `bench: ${settings.connections} connections, pipelining ${settings.pipelining}, ` +
       `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
@@ -104,8 +106,8 @@ async function main(): Promise<void> {
     : [];
 
   const report: BenchReport = {
-    date: new Date(),
-    machine: machineFacts(),
+    date,
+    machine,
     settings,
     versions: { fastify: await packageVersion('fastify'), autocannon: await packageVersion('autocannon') },
     baseline,

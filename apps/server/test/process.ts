@@ -55,7 +55,9 @@ export async function startServer(env: Record<string, string>, args: string[] = 
 }
 
 /** Runs the entry point to completion (for configuration errors). */
-export async function runServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+export async function runServer(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -18,7 +18,10 @@ describe('the server process', () => {
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be an integer from 0 to 65535 (got "eighty")'],
-    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL must be a URL starting with postgres: or postgresql:'],
+    [
+      { DATABASE_URL: 'mysql://localhost/db' },
+      'DATABASE_URL must be a URL starting with postgres: or postgresql:',
+    ],
     [{ PCF_SERVICES: 'identity,bank' }, 'PCF_SERVICES / --services must list services'],
   ])('stops with one clear line and a non-zero exit code on %j', async (env, message) => {
     const result = await runServer(env);
