@@ -41,7 +41,7 @@ export class TokenVerifier {
     try {
       return await verifyWith(token, keys);
     } catch (error) {
-      const stale = Date.now() - this.#loadedAt > this.cooldownMs;
+      const stale = Date.now() - this.#loadedAt >= this.cooldownMs;
       if (error instanceof errors.JWKSNoMatchingKey && stale) return verifyWith(token, await this.#load());
       throw error;
     }
