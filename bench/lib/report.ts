@@ -102,9 +102,15 @@ export function consoleTable(report: BenchReport): string {
   );
 }
 
+/** A markdown table padded the way Biome's formatter lays it out (first column left, the others right). */
 function markdownTable(header: string[], body: string[][]): string {
-  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [header, align, ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const all = [header, ...body];
+  const widths = header.map((_, column) => Math.max(3, ...all.map((cells) => (cells[column] ?? '').length)));
+  const pad = (cell: string, i: number) =>
+    i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0);
+  const align = widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`));
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  return [line(header), `| ${align.join(' | ')} |`, ...body.map(line)].join('\n');
 }
 
 export function markdownReport(report: BenchReport): string {

@@ -29,3 +29,4 @@ export * from './money.ts';
 export * from './pagination.ts';
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
 export * from './service.ts';
+export { TtlCache } from './ttl-cache.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TokenVerifier } from '../src/auth/token-verifier.ts';
 
 async function keyPair() {
@@ -70,5 +70,18 @@ describe('TokenVerifier', () => {
     await expect(verifier.verify(await token(key, { typ: 'refresh' }))).rejects.toMatchObject({
       code: 'invalid_token',
     });
+  });
+
+  it('stops accepting a cached token once it expires', async () => {
+    const key = await keyPair();
+    const verifier = new TokenVerifier({ getJwks: async () => ({ keys: [{ ...key.jwk, kid: key.kid }] }) });
+    const jwt = await token(key);
+    expect(await verifier.verify(jwt)).toMatchObject({ userId: 'user-1' });
+    vi.useFakeTimers({ now: Date.now() + 10 * 60_000, toFake: ['Date'] });
+    try {
+      await expect(verifier.verify(jwt)).rejects.toMatchObject({ code: 'token_expired' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

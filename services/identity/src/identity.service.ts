@@ -6,6 +6,7 @@ import {
   type Queryable,
   RateLimitedError,
   type RateLimitStore,
+  TtlCache,
 } from '@pcf/kernel';
 import { handleCandidate } from './handles.ts';
 import {
@@ -20,6 +21,8 @@ import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './ide
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { SigningKeys } from './signing-keys.ts';
+
+export const PROFILE_CACHE_MS = 10_000;
 
 export const LOGIN_LIMITS = {
   perAccount: { limit: 10, windowMs: 15 * 60_000 },
@@ -37,6 +40,9 @@ export interface IdentityServiceDeps {
 
 /** Fans' accounts and sessions: sign-up, sign-in, token rotation, profile. */
 export class IdentityService {
+  /** Profiles read by /me; writes through this service refresh the entry, other replicas see them within the TTL. */
+  readonly #profiles = new TtlCache<string, User>(PROFILE_CACHE_MS);
+
   constructor(private readonly deps: IdentityServiceDeps) {}
 
   async signup(body: SignupBody): Promise<TokenPair> {
@@ -101,9 +107,13 @@ export class IdentityService {
   }
 
   async me(userId: string): Promise<User> {
+    const cached = this.#profiles.get(userId);
+    if (cached) return cached;
     const user = await this.deps.repository.findUserById(userId);
     if (!user) throw userNotFound();
-    return publicUser(user);
+    const profile = publicUser(user);
+    this.#profiles.set(userId, profile);
+    return profile;
   }
 
   async updateMe(userId: string, changes: UpdateMeBody): Promise<User> {
@@ -112,7 +122,9 @@ export class IdentityService {
       displayName: changes.displayName?.trim(),
     });
     if (!user) throw userNotFound();
-    return publicUser(user);
+    const profile = publicUser(user);
+    this.#profiles.set(userId, profile);
+    return profile;
   }
 
   /** Creates a user with a unique handle, and announces it on the bus. */

@@ -1,6 +1,6 @@
-import { identityModule } from '@pcf/identity';
 import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityModule } from '../src/identity.module.ts';
 import { login, PASSWORD, signup } from './helpers.ts';
 
 describe.each(testBackends())('fan accounts on $name', (backend) => {

@@ -1,6 +1,6 @@
-import { identityModule } from '@pcf/identity';
 import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityModule } from '../src/identity.module.ts';
 import { ADMIN, ADMIN_ENV, createKey, createPartner, login, PASSWORD, signup } from './helpers.ts';
 
 describe.each(testBackends())('partners and API keys on $name', (backend) => {

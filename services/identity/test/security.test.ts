@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { identityModule } from '@pcf/identity';
 import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityModule } from '../src/identity.module.ts';
 import { signup } from './helpers.ts';
 
 function b64(value: object): string {

@@ -24,9 +24,7 @@ export function registerAuthentication(
   onAuthenticated?: (request: FastifyRequest, principal: Principal) => Promise<void>,
 ): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    if (header === undefined) return;
+  const authenticate = async (request: FastifyRequest, header: string): Promise<void> => {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header);
     if (!match?.[1])
       throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"', 'invalid_token');
@@ -39,6 +37,11 @@ export function registerAuthentication(
       request.principal = await verifier.verify(credential);
     }
     await onAuthenticated?.(request, request.principal);
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return done();
+    authenticate(request, header).then(() => done(), done);
   });
 }
 

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { UnauthenticatedError } from '../errors.ts';
+import { TtlCache } from '../ttl-cache.ts';
 import { type AccessClaims, type Principal, type Role, TOKEN_AUDIENCE, TOKEN_ISSUER } from './principal.ts';
 
 /** Where public signing keys come from: identity in-process, or its /.well-known/jwks.json over HTTP. */
@@ -14,6 +15,8 @@ const ROLES: readonly Role[] = ['fan', 'partner_admin', 'platform_admin'];
  * an unknown kid triggers one refresh, at most every cooldownMs.
  */
 export class TokenVerifier {
+  /** Tokens already verified, until they expire: a repeated token costs a map lookup, not a signature check. */
+  readonly #verified: TtlCache<string, Principal>;
   #keys: JWTVerifyGetKey | undefined;
   #loadedAt = 0;
   #loading: Promise<JWTVerifyGetKey> | undefined;
@@ -21,10 +24,15 @@ export class TokenVerifier {
   constructor(
     private readonly source: JwksSource,
     private readonly cooldownMs = 30_000,
-  ) {}
+    cacheSize = 10_000,
+  ) {
+    this.#verified = new TtlCache(15 * 60_000, cacheSize);
+  }
 
   async verify(token: string): Promise<Principal> {
-    let claims: AccessClaims;
+    const cached = this.#verified.get(token);
+    if (cached) return cached;
+    let claims: AccessClaims & { exp: number };
     try {
       claims = await this.#verifyWithRefresh(token);
     } catch (error) {
@@ -33,10 +41,12 @@ export class TokenVerifier {
         throw new UnauthenticatedError('The access token has expired', 'token_expired');
       throw new UnauthenticatedError('The access token is invalid', 'invalid_token');
     }
-    return toPrincipal(claims);
+    const principal = toPrincipal(claims);
+    this.#verified.set(token, principal, claims.exp * 1000);
+    return principal;
   }
 
-  async #verifyWithRefresh(token: string): Promise<AccessClaims> {
+  async #verifyWithRefresh(token: string): Promise<AccessClaims & { exp: number }> {
     const keys = this.#keys ?? (await this.#load());
     try {
       return await verifyWith(token, keys);
@@ -62,14 +72,14 @@ export class TokenVerifier {
   }
 }
 
-async function verifyWith(token: string, keys: JWTVerifyGetKey): Promise<AccessClaims> {
+async function verifyWith(token: string, keys: JWTVerifyGetKey): Promise<AccessClaims & { exp: number }> {
   const { payload } = await jwtVerify(token, keys, {
     issuer: TOKEN_ISSUER,
     audience: TOKEN_AUDIENCE,
     algorithms: ['EdDSA'],
     requiredClaims: ['sub', 'exp', 'iat', 'sid', 'role', 'typ'],
   });
-  return payload as unknown as AccessClaims;
+  return payload as unknown as AccessClaims & { exp: number };
 }
 
 function toPrincipal(claims: AccessClaims): Principal {

@@ -13,13 +13,18 @@ export function registerCors(app: FastifyInstance, platformOrigin: string, polic
   const allowed = async (origin: string | undefined): Promise<boolean> =>
     origin !== undefined && (origin === platformOrigin || (await policy.isAllowedOrigin(origin)));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('vary', 'Origin');
     const origin = request.headers.origin;
-    if (origin !== undefined && (await allowed(origin))) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-expose-headers', EXPOSE_HEADERS);
-    }
+    if (origin === undefined) return done();
+    allowed(origin).then((ok) => {
+      if (ok)
+        reply.headers({
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': EXPOSE_HEADERS,
+        });
+      done();
+    }, done);
   });
 
   app.options('*', { schema: { hide: true } }, async (request, reply) => {

@@ -16,9 +16,9 @@ export function registerIpRateLimit(
   store: RateLimitStore,
   options: RateLimitOptions,
 ): void {
-  app.addHook('onRequest', async (request) => {
-    if (EXEMPT.has(request.url) || request.method === 'OPTIONS') return;
-    await enforce(store, `ip:${request.ip}`, options.perIpPerMinute);
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (EXEMPT.has(request.url) || request.method === 'OPTIONS') return done();
+    enforce(store, `ip:${request.ip}`, options.perIpPerMinute).then(() => done(), done);
   });
 }
 
