@@ -7,6 +7,7 @@ import { loginDemoFan, startPlatform } from './lib/platform.ts';
 import {
   type BenchReport,
   consoleTable,
+  driftWarning,
   machineFacts,
   markdownReport,
   targetMet,
@@ -32,8 +33,8 @@ async function packageVersion(name: string): Promise<string> {
     : 'unknown';
 }
 
-async function measureBaseline(settings: BenchSettings): Promise<Measurement> {
-  say('starting the baseline (bench/baseline-server.ts)…');
+async function measureBaseline(settings: BenchSettings, when: 'before' | 'after'): Promise<Measurement> {
+  say(`starting the baseline (bench/baseline-server.ts), ${when} the platform…`);
   const server = await startChild({
     name: 'baseline',
     script: 'bench/baseline-server.ts',
@@ -46,7 +47,10 @@ async function measureBaseline(settings: BenchSettings): Promise<Measurement> {
     const body: unknown = await (await fetch(`${server.baseUrl}/`)).json();
     if (JSON.stringify(body) !== '{"hello":"world"}')
       throw new Error(`baseline answered ${JSON.stringify(body)}`);
-    return await run(settings, { label: 'baseline: bare Fastify GET /', url: `${server.baseUrl}/` });
+    return await run(settings, {
+      label: `baseline: bare Fastify GET / (${when})`,
+      url: `${server.baseUrl}/`,
+    });
   } finally {
     await stopChild(server);
   }
@@ -99,18 +103,20 @@ async function main(): Promise<void> {
       `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
       `${settings.quick ? ' (quick mode)' : ''}; PCF_RATE_LIMIT_IP/USER=${settings.rateLimit}/min`,
   );
-  const baseline = await measureBaseline(settings);
+  const baselineBefore = await measureBaseline(settings, 'before');
   const [healthz, me] = await measurePlatform(settings, {}, '');
   const extras = settings.extraRows
     ? await measurePlatform(settings, { LOG_LEVEL: 'warn' }, ' (LOG_LEVEL=warn)')
     : [];
+  const baselineAfter = await measureBaseline(settings, 'after');
 
   const report: BenchReport = {
     date,
     machine,
     settings,
     versions: { fastify: await packageVersion('fastify'), autocannon: await packageVersion('autocannon') },
-    baseline,
+    baselineBefore,
+    baselineAfter,
     healthz,
     me,
     extras,
@@ -118,6 +124,8 @@ async function main(): Promise<void> {
   say('');
   say(consoleTable(report));
   say('');
+  const warning = driftWarning(report);
+  if (warning) say(warning);
   say(verdictLine(report));
   if (settings.outputPath !== null) {
     const path = resolve(root, settings.outputPath);

@@ -5,6 +5,9 @@ import type { BenchSettings } from './settings.ts';
 /** `/v1/auth/me` must reach at least this fraction of bare Fastify's requests/s (from the issue). */
 export const TARGET_RATIO = 0.5;
 
+/** Above this relative change between the two baseline runs, the machine was busy: the ratios are suspect. */
+export const DRIFT_WARNING = 0.1;
+
 export interface MachineFacts {
   cpuCount: number;
   cpuModel: string;
@@ -20,7 +23,9 @@ export interface BenchReport {
   machine: MachineFacts;
   settings: BenchSettings;
   versions: { fastify: string; autocannon: string };
-  baseline: Measurement;
+  /** The baseline is measured first and again last; ratios use the mean of both. */
+  baselineBefore: Measurement;
+  baselineAfter: Measurement;
   healthz: Measurement;
   me: Measurement;
   /** Informational rows (e.g. the platform with LOG_LEVEL=warn); not part of the target. */
@@ -39,12 +44,25 @@ export function machineFacts(): MachineFacts {
   };
 }
 
-export function ratio(measurement: Measurement, baseline: Measurement): number {
-  return baseline.requestsPerSecond === 0 ? 0 : measurement.requestsPerSecond / baseline.requestsPerSecond;
+/** The reference requests/s: the mean of the baseline runs before and after the platform. */
+export function baselineRps(report: BenchReport): number {
+  return (report.baselineBefore.requestsPerSecond + report.baselineAfter.requestsPerSecond) / 2;
+}
+
+export function ratio(measurement: Measurement, report: BenchReport): number {
+  const reference = baselineRps(report);
+  return reference === 0 ? 0 : measurement.requestsPerSecond / reference;
+}
+
+/** How much the baseline moved between the start and the end of the run, relative to its mean. */
+export function baselineDrift(report: BenchReport): number {
+  const reference = baselineRps(report);
+  const delta = Math.abs(report.baselineBefore.requestsPerSecond - report.baselineAfter.requestsPerSecond);
+  return reference === 0 ? 0 : delta / reference;
 }
 
 export function targetMet(report: BenchReport): boolean {
-  return ratio(report.me, report.baseline) >= TARGET_RATIO;
+  return ratio(report.me, report) >= TARGET_RATIO;
 }
 
 const HEADER = [
@@ -57,7 +75,7 @@ const HEADER = [
   '× baseline',
 ];
 
-function row(measurement: Measurement, baseline: Measurement): string[] {
+function row(measurement: Measurement, report: BenchReport): string[] {
   return [
     measurement.label,
     formatNumber(measurement.requestsPerSecond, 0),
@@ -65,20 +83,29 @@ function row(measurement: Measurement, baseline: Measurement): string[] {
     formatNumber(measurement.latencyP50, 0),
     formatNumber(measurement.latencyP975, 0),
     formatNumber(measurement.latencyP99, 0),
-    measurement === baseline ? '1.00' : formatNumber(ratio(measurement, baseline), 2),
+    formatNumber(ratio(measurement, report), 2),
   ];
 }
 
 function rows(report: BenchReport): string[][] {
-  return [report.baseline, report.healthz, report.me].map((m) => row(m, report.baseline));
+  return [report.baselineBefore, report.healthz, report.me, report.baselineAfter].map((m) => row(m, report));
 }
 
 function formatNumber(value: number, digits: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+export function driftWarning(report: BenchReport): string | null {
+  const drift = baselineDrift(report);
+  if (drift <= DRIFT_WARNING) return null;
+  return (
+    `WARNING: the baseline moved by ${formatNumber(drift * 100, 1)}% between the start and the end of the run ` +
+    '(other work on the machine?); the ratios are unreliable, run again on a quiet machine.'
+  );
+}
+
 export function verdictLine(report: BenchReport): string {
-  const value = formatNumber(ratio(report.me, report.baseline), 2);
+  const value = formatNumber(ratio(report.me, report), 2);
   return targetMet(report)
     ? `TARGET MET: /v1/auth/me reached ${value}× bare Fastify requests/s (target ≥ ${TARGET_RATIO}×)`
     : `TARGET MISSED: /v1/auth/me reached ${value}× bare Fastify requests/s (target ≥ ${TARGET_RATIO}×)`;
@@ -88,7 +115,7 @@ export function verdictLine(report: BenchReport): string {
 export function consoleTable(report: BenchReport): string {
   const body = rows(report);
   const extra = report.extras.map((m) =>
-    row(m, report.baseline).map((cell, i) => (i === 0 ? `(info) ${cell}` : cell)),
+    row(m, report).map((cell, i) => (i === 0 ? `(info) ${cell}` : cell)),
   );
   const all = [HEADER, ...body, ...extra];
   const widths = HEADER.map((_, column) => Math.max(...all.map((cells) => (cells[column] ?? '').length)));
@@ -114,9 +141,12 @@ function markdownTable(header: string[], body: string[][]): string {
 }
 
 export function markdownReport(report: BenchReport): string {
-  const { machine, settings, baseline, healthz, me } = report;
-  const healthzRatio = formatNumber(ratio(healthz, baseline), 2);
-  const meRatio = formatNumber(ratio(me, baseline), 2);
+  const { machine, settings, healthz, me } = report;
+  const healthzRatio = formatNumber(ratio(healthz, report), 2);
+  const meRatio = formatNumber(ratio(me, report), 2);
+  const reference = formatNumber(baselineRps(report), 0);
+  const drift = formatNumber(baselineDrift(report) * 100, 1);
+  const warning = driftWarning(report);
   const rateLimit = formatNumber(settings.rateLimit, 0);
   const memory = formatNumber(machine.totalMemoryGiB, 1);
   const load = machine.loadAverage.map((value) => formatNumber(value, 2)).join(' / ');
@@ -126,12 +156,12 @@ export function markdownReport(report: BenchReport): string {
         '### Informational rows',
         '',
         'Not part of the target: the platform started again (fresh data directory) with `LOG_LEVEL=warn`, i.e.',
-        'without the per-request log line, to show what that line costs. Same settings, same run, ratios against the',
-        'same baseline.',
+        'without the per-request log line, to show what that line costs. Same settings, same run, ratios against',
+        'the same baseline.',
         '',
         markdownTable(
           HEADER,
-          report.extras.map((m) => row(m, baseline)),
+          report.extras.map((m) => row(m, report)),
         ),
       ]
     : [];
@@ -151,7 +181,8 @@ export function markdownReport(report: BenchReport): string {
     '- `bench/run.ts` (the orchestrator) runs autocannon in its own process and starts every server under test',
     '  as a child process with `node --import tsx`, so the load generator and the servers never share an event',
     '  loop. All servers are started in the same run, on the same machine, with the same settings, one after',
-    '  the other (one server at a time).',
+    '  the other (one server at a time): baseline, platform, platform with `LOG_LEVEL=warn` (informational),',
+    '  baseline again.',
     '- **Baseline**: `bench/baseline-server.ts`, a bare Fastify 5 server answering `GET /` with',
     '  `{"hello":"world"}`, logger off.',
     '- **Platform**: `apps/server/src/main.ts`, the real server in its embedded default (every service in one',
@@ -173,10 +204,12 @@ export function markdownReport(report: BenchReport): string {
     '  or the run fails loudly (exit code 1).',
     "- Requests/s is the mean of autocannon's per-second samples. autocannon records latency percentiles in",
     '  whole milliseconds (so a fast server shows p50 = 0); the mean latency is not rounded.',
-    '- The ratios compare each platform row with the baseline measured **in the same run**; they say more than',
-    '  the absolute figures, which depend on the machine. On a machine with few CPUs the load generator and the',
-    '  server compete for CPU, and a very fast server (the baseline) is partly limited by autocannon itself, so',
-    '  ratios there lean optimistic. Other work on the machine is not controlled (see the load average above).',
+    '- The ratios compare each row with the baseline measured **in the same run**: the mean requests/s of the',
+    '  baseline runs at the start and at the end, which bracket the platform runs. They say more than the',
+    '  absolute figures, which depend on the machine. Other work on the machine is not controlled: if the two',
+    `  baseline runs differ by more than ${DRIFT_WARNING * 100}%, the run prints (and this file shows) a warning.`,
+    '- With few CPUs the load generator and the server compete for CPU, and a very fast server (the baseline)',
+    '  is partly limited by autocannon itself, so ratios there lean optimistic.',
     '- No test has a timing threshold: performance is only measured here. Missing the target prints a',
     '  `TARGET MISSED` line, but `npm run bench` still exits 0.',
     '',
@@ -187,8 +220,10 @@ export function markdownReport(report: BenchReport): string {
     '',
     '## Ratios',
     '',
+    `- Baseline reference: ${reference} requests/s (mean of the two baseline runs, which differ by ${drift}%)`,
     `- \`GET /healthz\` / baseline: **${healthzRatio}×**`,
     `- \`GET /v1/auth/me\` / baseline: **${meRatio}×**`,
+    ...(warning ? ['', `**${warning}**`] : []),
     '',
     '## Target',
     '',
