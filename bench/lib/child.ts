@@ -13,7 +13,7 @@ export interface ChildServer {
 
 export interface StartOptions {
   name: string;
-  /** Script run with `node --import tsx <script>`, relative to cwd. */
+  /** Script run with `node <NODE_FLAGS> --import tsx <script>`, relative to cwd. */
   script: string;
   cwd: string;
   env: Record<string, string>;
@@ -24,6 +24,8 @@ export interface StartOptions {
 }
 
 const STDERR_TAIL_BYTES = 4096;
+/** `npm start`'s Node flags (a larger young generation: fewer scavenges under load), given to every server alike. */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
 const running = new Set<ChildServer>();
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -39,13 +41,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node --import tsx <script>` with PORT/HOST set and waits until `readyPath` answers 200.
+ * Starts `node <NODE_FLAGS> --import tsx <script>` with PORT/HOST set and waits until `readyPath` answers 200.
  * stdout goes to /dev/null (the platform logs one line per request there); stderr is kept only as a short
  * tail for error messages.
  */
 export async function startChild(options: StartOptions): Promise<ChildServer> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', options.script], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
