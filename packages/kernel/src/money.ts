@@ -16,10 +16,6 @@ export function isAsset(value: string): value is Asset {
   return Object.hasOwn(ASSET_SCALES, value);
 }
 
-export function assetScale(asset: Asset): number {
-  return ASSET_SCALES[asset];
-}
-
 export interface ParseOptions {
   /** Field name used in error messages. */
   field?: string;
@@ -76,10 +72,6 @@ export function formatMinor(minor: bigint, asset: Asset): string {
 
 export function formatMoney(money: Money): { amount: string; asset: Asset } {
   return { amount: formatMinor(money.minor, money.asset), asset: money.asset };
-}
-
-export function money(minor: bigint, asset: Asset): Money {
-  return { minor, asset };
 }
 
 export function addMoney(a: Money, b: Money): Money {

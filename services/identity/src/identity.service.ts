@@ -26,7 +26,8 @@ export const PROFILE_CACHE_MS = 10_000;
 
 export const LOGIN_LIMITS = {
   perAccount: { limit: 10, windowMs: 15 * 60_000 },
-  perIp: { limit: 50, windowMs: 15 * 60_000 },
+  // Generous per IP: a stadium's Wi-Fi puts thousands of fans behind one address.
+  perIp: { limit: 300, windowMs: 15 * 60_000 },
 };
 
 export interface IdentityServiceDeps {

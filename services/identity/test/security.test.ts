@@ -3,7 +3,7 @@ import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { signup } from './helpers.ts';
+import { PASSWORD, signup } from './helpers.ts';
 
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -165,5 +165,38 @@ describe.each(testBackends())('security suite on $name', (backend) => {
       expect(response.statusCode).toBe(415);
       expect(response.json().code).toBe('unsupported_media_type');
     });
+  });
+});
+
+describe('per-IP sign-in throttling', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform(testBackends()[0]!, [identityModule]);
+  });
+  afterAll(() => t.close());
+
+  it('blocks an address after 300 attempts in 15 minutes, whichever accounts they target', async () => {
+    const fan = await signup(t, 'Crowd');
+    const attempt = (email: string, password: string, ip: string) =>
+      t.platform.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email, password },
+      });
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 30; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          attempt(`ghost-${batch}-${i}@example.com`, 'wrong-password', '203.0.113.7'),
+        ),
+      );
+      statuses.push(...results.map((r) => r.statusCode));
+    }
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const blocked = await attempt(fan.email, PASSWORD, '203.0.113.7');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(fan.email, PASSWORD, '198.51.100.1')).statusCode).toBe(200);
   });
 });

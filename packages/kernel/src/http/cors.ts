@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { TtlCache } from '../ttl-cache.ts';
 
 /** Which browser origins may call the API: the platform's own, plus those of active publishable keys. */
 export interface OriginPolicy {
@@ -38,17 +39,15 @@ export function registerCors(app: FastifyInstance, platformOrigin: string, polic
 }
 
 /** Caches answers of a slower policy for ttlMs (keys change rarely; revocation shows within ttlMs). */
-export function cachedOriginPolicy(inner: OriginPolicy, ttlMs = 10_000): OriginPolicy & { clear(): void } {
-  const cache = new Map<string, { allowed: boolean; until: number }>();
+export function cachedOriginPolicy(inner: OriginPolicy, ttlMs = 10_000): OriginPolicy {
+  const cache = new TtlCache<string, boolean>(ttlMs);
   return {
     async isAllowedOrigin(origin) {
       const hit = cache.get(origin);
-      if (hit && hit.until > Date.now()) return hit.allowed;
-      const result = await inner.isAllowedOrigin(origin);
-      if (cache.size > 10_000) cache.clear();
-      cache.set(origin, { allowed: result, until: Date.now() + ttlMs });
-      return result;
+      if (hit !== undefined) return hit;
+      const allowed = await inner.isAllowedOrigin(origin);
+      cache.set(origin, allowed);
+      return allowed;
     },
-    clear: () => cache.clear(),
   };
 }

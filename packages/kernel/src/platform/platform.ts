@@ -29,7 +29,6 @@ import { Ports } from './ports.ts';
 export interface PlatformOptions {
   /** Every service the platform knows; those selected by config.services run here, the others via HTTP ports. */
   modules: ServiceModule[];
-  logStream?: NodeJS.WritableStream;
 }
 
 /** What the platform itself needs from identity: keys to verify tokens, secret keys, allowed origins. */
@@ -66,7 +65,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       `PCF_SERVICES selects no available service (available: ${catalogue.map((m) => m.name).join(', ')})`,
     );
   }
-  const app = createHttpApp({ ...config, logStream: options.logStream });
+  const app = createHttpApp(config);
   const metrics = new Metrics();
   const databases = await openDatabases(config, modules);
   const rateLimits: RateLimitStore = config.redisUrl
