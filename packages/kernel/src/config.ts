@@ -31,7 +31,18 @@ export interface Config {
   shutdownTimeoutMs: number;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
+  /** Wallet: price of one unit of each asset in EUR, the default price feed ("config rates table"). */
+  pricesEur: Record<string, string>;
+  /** Wallet: how long a payment hold reserves funds before it expires. */
+  holdTtlSeconds: number;
+  /** Wallet: HMAC secret shared with the sandbox card processor for its webhooks. */
+  sandboxWebhookSecret: string;
+  /** Wallet: how long the sandbox processor takes to confirm a deposit. */
+  sandboxConfirmMs: number;
 }
+
+/** Default EUR prices (PCF_PRICES_EUR overrides them): a fixed table, not a market feed. */
+export const DEFAULT_PRICES_EUR = { EUR: '1', USD: '0.92', USDC: '0.92', BTC: '88000', ETH: '3100' };
 
 /** Thrown for a bad setting; main prints its message as the one line and exits non-zero. */
 export class ConfigError extends Error {}
@@ -94,6 +105,10 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     shutdownTimeoutMs: integer(read, 'PCF_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     adminEmail: read('PCF_ADMIN_EMAIL'),
     adminPassword: read('PCF_ADMIN_PASSWORD'),
+    pricesEur: parsePrices(read('PCF_PRICES_EUR')),
+    holdTtlSeconds: integer(read, 'PCF_HOLD_TTL_SECONDS', 900, 10, 7 * 86_400),
+    sandboxWebhookSecret: read('PCF_SANDBOX_WEBHOOK_SECRET') ?? randomBytes(32).toString('base64url'),
+    sandboxConfirmMs: integer(read, 'PCF_SANDBOX_CONFIRM_MS', 500, 0, 60_000),
   };
 }
 
@@ -168,6 +183,26 @@ function parseServices(raw: string | undefined): { services: ServiceName[]; gate
     }
   }
   return { services, gateway };
+}
+
+function parsePrices(raw: string | undefined): Record<string, string> {
+  const prices: Record<string, string> = { ...DEFAULT_PRICES_EUR };
+  if (raw === undefined) return prices;
+  for (const pair of raw.split(',')) {
+    const [asset = '', price = ''] = pair.split('=').map((s) => s.trim());
+    if (
+      !Object.hasOwn(DEFAULT_PRICES_EUR, asset) ||
+      !/^(0|[1-9][0-9]*)(\.[0-9]{1,18})?$/.test(price) ||
+      /^0(\.0*)?$/.test(price)
+    ) {
+      throw new ConfigError(
+        `PCF_PRICES_EUR must be a comma-separated list of ASSET=price in EUR with ASSET in EUR, USD, USDC, BTC, ETH and a positive decimal price (got "${pair}")`,
+      );
+    }
+    prices[asset] = price;
+  }
+  if (prices.EUR !== '1') throw new ConfigError('PCF_PRICES_EUR: the price of EUR in EUR must be 1');
+  return prices;
 }
 
 function parseServiceUrls(raw: string | undefined): Partial<Record<ServiceName, string>> {

@@ -8,6 +8,7 @@ export { PgliteDatabase } from './db/pglite.ts';
 export { PostgresDatabase, quoteIdent } from './db/postgres.ts';
 export * from './demo-seed.ts';
 export * from './errors.ts';
+export * from './events/broadcaster.ts';
 export * from './events/consumer.ts';
 export * from './events/event.ts';
 export { MemoryEventBus } from './events/memory-bus.ts';

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { Config, ServiceName } from './config.ts';
 import type { Database, Queryable } from './db/database.ts';
+import type { Broadcaster } from './events/broadcaster.ts';
 import type { ConsumerDefinition } from './events/consumer.ts';
 import type { Outbox } from './events/outbox.ts';
 import type { RateLimitStore } from './http/rate-limit.ts';
@@ -23,6 +24,17 @@ export interface ServiceContext {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   ports: PortResolver;
   rateLimits: RateLimitStore;
+  /** Fan-out to every process of the platform (live updates); not durable. */
+  broadcaster: Broadcaster;
+  /** Sends a request through this process's own HTTP stack (sandbox adapters calling our webhooks). */
+  selfRequest(request: SelfRequest): Promise<{ statusCode: number; body: string }>;
+}
+
+export interface SelfRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 export interface ServiceInstance<Port> {
@@ -36,6 +48,8 @@ export interface ServiceInstance<Port> {
   seedDemo?(): Promise<string[]>;
   /** Lines to print at every start in demo mode (e.g. the demo fan's credentials). */
   demoBanner?(): string[];
+  /** Background work (sweepers, sealers), started once the platform listens. */
+  start?(): void;
   stop?(): Promise<void>;
 }
 

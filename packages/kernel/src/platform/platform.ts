@@ -5,6 +5,7 @@ import type { JwksSource } from '../auth/token-verifier.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
 import { type Config, ConfigError } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import { type Broadcaster, MemoryBroadcaster, RedisBroadcaster } from '../events/broadcaster.ts';
 import { idempotentSubscription } from '../events/consumer.ts';
 import type { EventBus } from '../events/event.ts';
 import { MemoryEventBus } from '../events/memory-bus.ts';
@@ -52,6 +53,10 @@ export interface Platform {
   /** Publishes every committed outbox event now (tests use it instead of waiting for the poller). */
   flushEvents(): Promise<void>;
   database(service: string): Database;
+  /** A running service's port (tests drive cross-service calls through it). */
+  port<Port>(service: string): Port;
+  /** Starts outbox relays, the bus and services' background work; listen() does it too. */
+  startBackground(): Promise<void>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -74,6 +79,9 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const bus: EventBus = config.redisUrl
     ? new RedisEventBus({ url: config.redisUrl, onError: (err) => app.log.error({ err }, 'event bus error') })
     : new MemoryEventBus();
+  const broadcaster: Broadcaster = config.redisUrl
+    ? new RedisBroadcaster(config.redisUrl)
+    : new MemoryBroadcaster();
   const ports = new Ports(config, catalogue);
   const observer = {
     processed: (event: { occurredAt: string }, consumer: string) =>
@@ -99,6 +107,16 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       },
       ports,
       rateLimits,
+      broadcaster,
+      selfRequest: async ({ method, url, headers, body }) => {
+        const response = await app.inject({
+          method,
+          url,
+          headers,
+          ...(body === undefined ? {} : { payload: body }),
+        });
+        return { statusCode: response.statusCode, body: response.body };
+      },
     };
     const instance = await module.create(ctx);
     ports.setLocal(module.name, instance.port);
@@ -154,6 +172,30 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
 
   let purgeTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  let started = false;
+  const find = (service: string) => {
+    const found = running.find((r) => r.module.name === service);
+    if (!found) throw new Error(`service ${service} is not running here`);
+    return found;
+  };
+  const startBackground = async () => {
+    if (started) return;
+    started = true;
+    await bus.start();
+    for (const { relay, instance } of running) {
+      relay.start();
+      instance.start?.();
+    }
+    purgeTimer = setInterval(() => {
+      for (const { module, db } of running) {
+        purgeIdempotencyKeys(db, module.name, config.idempotencyTtlHours).catch((err: unknown) =>
+          app.log.warn({ err }, 'idempotency purge failed'),
+        );
+      }
+    }, 3_600_000);
+    purgeTimer.unref();
+  };
+
   return {
     app,
     config,
@@ -163,22 +205,11 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     flushEvents: async () => {
       for (const { relay } of running) await relay.flush();
     },
-    database: (service) => {
-      const found = running.find((r) => r.module.name === service);
-      if (!found) throw new Error(`service ${service} is not running here`);
-      return found.db;
-    },
+    database: (service) => find(service).db,
+    port: <Port>(service: string) => find(service).instance.port as Port,
+    startBackground,
     async listen() {
-      await bus.start();
-      for (const { relay } of running) relay.start();
-      purgeTimer = setInterval(() => {
-        for (const { module, db } of running) {
-          purgeIdempotencyKeys(db, module.name, config.idempotencyTtlHours).catch((err: unknown) =>
-            app.log.warn({ err }, 'idempotency purge failed'),
-          );
-        }
-      }, 3_600_000);
-      purgeTimer.unref();
+      await startBackground();
       return app.listen({ port: config.port, host: config.host });
     },
     async close() {
@@ -189,6 +220,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       for (const { relay } of running) await relay.stop();
       await bus.stop();
       for (const { instance } of running) await instance.stop?.();
+      await broadcaster.close();
       await rateLimits.close();
       for (const db of databases.all) await db.close();
     },
