@@ -51,3 +51,18 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
   };
 }
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A (created_at, id) keyset cursor, as used by newest-first lists; created_at is the database's exact text. */
+export function decodeTimeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = decodeCursor(cursor, 2).map(String);
+  if (!createdAt || !TIMESTAMP.test(createdAt) || !id || !UUID.test(id)) {
+    throw new ValidationError(
+      'cursor is not a valid page cursor; pass nextCursor from the previous page',
+      'cursor',
+    );
+  }
+  return { createdAt, id };
+}

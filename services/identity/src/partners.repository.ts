@@ -13,6 +13,7 @@ interface KeyRow {
   label: string | null;
   created_at: Date | string;
   revoked_at: Date | string | null;
+  cursor_at: string;
 }
 
 export interface NewKey {
@@ -27,8 +28,16 @@ export interface NewKey {
   label: string | null;
 }
 
+interface PartnerRow {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: Date | string;
+  cursor_at: string;
+}
+
 const KEY_COLUMNS =
-  'id, partner_id, kind, mode, publishable_key, secret_last4, allowed_origins, label, created_at, revoked_at';
+  'id, partner_id, kind, mode, publishable_key, secret_last4, allowed_origins, label, created_at, revoked_at, created_at::text AS cursor_at';
 
 /** Partners, their API keys and their fans' external ids. */
 export class PartnersRepository {
@@ -38,8 +47,8 @@ export class PartnersRepository {
     partner: { id: string; name: string; slug: string },
     q: Queryable = this.db,
   ): Promise<Partner> {
-    const result = await q.query<{ id: string; name: string; slug: string; created_at: Date | string }>(
-      'INSERT INTO identity.partners (id, name, slug) VALUES ($1, $2, $3) RETURNING id, name, slug, created_at',
+    const result = await q.query<PartnerRow>(
+      'INSERT INTO identity.partners (id, name, slug) VALUES ($1, $2, $3) RETURNING id, name, slug, created_at, created_at::text AS cursor_at',
       [partner.id, partner.name, partner.slug],
     );
     return toPartner(result.rows[0]!);
@@ -50,16 +59,19 @@ export class PartnersRepository {
   }
 
   async findPartner(id: string): Promise<Partner | undefined> {
-    const result = await this.db.query<{ id: string; name: string; slug: string; created_at: Date | string }>(
-      'SELECT id, name, slug, created_at FROM identity.partners WHERE id = $1',
+    const result = await this.db.query<PartnerRow>(
+      'SELECT id, name, slug, created_at, created_at::text AS cursor_at FROM identity.partners WHERE id = $1',
       [id],
     );
     return result.rows[0] ? toPartner(result.rows[0]) : undefined;
   }
 
-  async listPartners(limit: number, after?: { createdAt: string; id: string }): Promise<Partner[]> {
-    const result = await this.db.query<{ id: string; name: string; slug: string; created_at: Date | string }>(
-      `SELECT id, name, slug, created_at FROM identity.partners
+  async listPartners(
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<(Partner & { cursorAt: string })[]> {
+    const result = await this.db.query<PartnerRow>(
+      `SELECT id, name, slug, created_at, created_at::text AS cursor_at FROM identity.partners
        WHERE $2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)
        ORDER BY created_at DESC, id DESC LIMIT $1`,
       [limit + 1, after?.createdAt ?? null, after?.id ?? null],
@@ -67,7 +79,7 @@ export class PartnersRepository {
     return result.rows.map(toPartner);
   }
 
-  async insertKey(key: NewKey, q: Queryable = this.db): Promise<ApiKey> {
+  async insertKey(key: NewKey, q: Queryable = this.db): Promise<ApiKey & { cursorAt: string }> {
     const result = await q.query<KeyRow>(
       `INSERT INTO identity.api_keys
          (id, partner_id, kind, mode, publishable_key, secret_hash, secret_last4, allowed_origins, label)
@@ -101,7 +113,7 @@ export class PartnersRepository {
     return result.rows.map(toKey);
   }
 
-  async revokeKey(partnerId: string, keyId: string): Promise<ApiKey | undefined> {
+  async revokeKey(partnerId: string, keyId: string): Promise<(ApiKey & { cursorAt: string }) | undefined> {
     const result = await this.db.query<KeyRow>(
       `UPDATE identity.api_keys SET revoked_at = coalesce(revoked_at, now())
        WHERE partner_id = $1 AND id = $2 RETURNING ${KEY_COLUMNS}`,
@@ -180,11 +192,17 @@ export class PartnersRepository {
   }
 }
 
-function toPartner(row: { id: string; name: string; slug: string; created_at: Date | string }): Partner {
-  return { id: row.id, name: row.name, slug: row.slug, createdAt: new Date(row.created_at).toISOString() };
+function toPartner(row: PartnerRow): Partner & { cursorAt: string } {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    createdAt: new Date(row.created_at).toISOString(),
+    cursorAt: row.cursor_at,
+  };
 }
 
-function toKey(row: KeyRow): ApiKey {
+function toKey(row: KeyRow): ApiKey & { cursorAt: string } {
   return {
     id: row.id,
     partnerId: row.partner_id,
@@ -196,5 +214,6 @@ function toKey(row: KeyRow): ApiKey {
     label: row.label,
     createdAt: new Date(row.created_at).toISOString(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+    cursorAt: row.cursor_at,
   };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  decodeCursor,
+  decodeTimeCursor,
   isUniqueViolation,
   type Outbox,
   type Page,
   type Queryable,
   toPage,
-  ValidationError,
 } from '@pcf/kernel';
 import { keyNotFound, partnerNotFound, slugTaken } from './identity.errors.ts';
 import type { IdentityRepository } from './identity.repository.ts';
@@ -78,8 +77,12 @@ export class PartnersService {
   }
 
   async listPartners(limit: number, cursor?: string): Promise<Page<Partner>> {
-    const after = cursor ? afterCursor(cursor) : undefined;
-    return toPage(await this.deps.partners.listPartners(limit, after), limit, (p) => [p.createdAt, p.id]);
+    const after = cursor ? decodeTimeCursor(cursor) : undefined;
+    const page = toPage(await this.deps.partners.listPartners(limit, after), limit, (p) => [
+      p.cursorAt,
+      p.id,
+    ]);
+    return { data: page.data.map(({ cursorAt: _c, ...partner }) => partner), nextCursor: page.nextCursor };
   }
 
   async getPartner(actor: PartnerActor, partnerId: string): Promise<Partner> {
@@ -118,7 +121,7 @@ export class PartnersService {
     cursor?: string,
   ): Promise<Page<ApiKey>> {
     await this.getPartner(actor, partnerId);
-    const after = cursor ? afterCursor(cursor) : undefined;
+    const after = cursor ? decodeTimeCursor(cursor) : undefined;
     return toPage(await this.deps.partners.listKeys(partnerId, limit, after), limit, (k) => [
       k.createdAt,
       k.id,
@@ -214,16 +217,3 @@ export class PartnersService {
 }
 
 class LostRace extends Error {}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function afterCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = decodeCursor(cursor, 2).map(String);
-  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !UUID.test(id)) {
-    throw new ValidationError(
-      'cursor is not a valid page cursor; pass nextCursor from the previous page',
-      'cursor',
-    );
-  }
-  return { createdAt, id };
-}
