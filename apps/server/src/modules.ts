@@ -1,8 +1,9 @@
 import { identityModule } from '@pcf/identity';
 import type { ServiceModule, ServiceName } from '@pcf/kernel';
+import { walletModule } from '@pcf/wallet';
 
 /** Every service the platform can run, in start order (identity first: the others verify tokens with it). */
-export const MODULES: ServiceModule[] = [identityModule as ServiceModule];
+export const MODULES: ServiceModule[] = [identityModule as ServiceModule, walletModule as ServiceModule];
 
 export function moduleNamed(name: ServiceName): ServiceModule | undefined {
   return MODULES.find((m) => m.name === name);

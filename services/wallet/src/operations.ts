@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from '@pcf/kernel';
+import type { LedgerRepository } from './ledger.repository.ts';
+import type { BalanceChange } from './ledger.service.ts';
+import { keyReused } from './wallet.errors.ts';
+
+export interface OperationOutcome<T> {
+  result: T;
+  changes: BalanceChange[];
+}
+
+/**
+ * Runs a money operation once per (scope, key): the key is claimed in the operation's own transaction and
+ * the result stored with it. A repeat returns the stored result; the same key with another request is refused.
+ * A failed operation stores nothing, so it may be retried.
+ */
+export class Operations {
+  constructor(
+    private readonly repository: LedgerRepository,
+    private readonly transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
+    private readonly onCommitted: (changes: BalanceChange[]) => void,
+  ) {}
+
+  async run<T>(
+    scope: string,
+    key: string,
+    request: unknown,
+    operation: (tx: Queryable) => Promise<OperationOutcome<T>>,
+  ): Promise<T> {
+    const hash = requestHash(request);
+    const outcome = await this.transaction(async (tx) => {
+      if (!(await this.repository.claimOperation(tx, scope, key, hash))) {
+        const previous = await this.repository.findOperation(tx, scope, key);
+        if (!previous || previous.requestHash !== hash) throw keyReused();
+        return { result: previous.result as T, changes: [], replayed: true };
+      }
+      const done = await operation(tx);
+      await this.repository.completeOperation(tx, scope, key, done.result);
+      return { ...done, replayed: false };
+    });
+    if (!outcome.replayed) this.onCommitted(outcome.changes);
+    return outcome.result;
+  }
+}
+
+export function requestHash(request: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(request, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)))
+    .digest('hex');
+}

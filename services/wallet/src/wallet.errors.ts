@@ -1,0 +1,39 @@
+import { DomainError, NotFoundError, UnprocessableError, ValidationError } from '@pcf/kernel';
+
+export const insufficientFunds = (asset: string) =>
+  new UnprocessableError(
+    `Insufficient ${asset} funds: the available balance is lower than the amount`,
+    'insufficient_funds',
+  );
+export const recipientNotFound = () => new NotFoundError('Recipient', 'recipient_not_found');
+export const cannotSendToSelf = () => new ValidationError('You cannot send money to yourself', 'to');
+export const holdNotFound = () => new NotFoundError('Hold', 'hold_not_found');
+export const depositNotFound = () => new NotFoundError('Deposit', 'deposit_not_found');
+export const quoteNotFound = () => new NotFoundError('Quote', 'quote_not_found');
+export const quoteExpired = () =>
+  new UnprocessableError('This quote has expired; ask for a new one', 'quote_expired');
+export const quoteUsed = () =>
+  new UnprocessableError('This quote was already executed', 'quote_already_used');
+export const sameAsset = () => new ValidationError('from and to must be different assets', 'to');
+export const holdNotActive = (status: string) =>
+  new UnprocessableError(
+    `The hold is ${status}; only an active hold can be captured or voided`,
+    'hold_not_active',
+  );
+export const captureTooLarge = () =>
+  new UnprocessableError('The capture amount is larger than the hold', 'capture_exceeds_hold');
+export const refundTooLarge = () =>
+  new UnprocessableError('The refund would exceed the captured amount', 'refund_exceeds_captured');
+export const notCaptured = () =>
+  new UnprocessableError('Only a captured payment can be refunded', 'payment_not_captured');
+export const keyReused = () =>
+  new UnprocessableError(
+    'This idempotency key was already used for a different operation or amount',
+    'idempotency_key_reused',
+  );
+export const invalidSignature = () =>
+  new DomainError(
+    'unauthenticated',
+    'invalid_webhook_signature',
+    'The webhook signature is missing, invalid or too old',
+  );

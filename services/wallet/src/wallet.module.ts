@@ -1,0 +1,125 @@
+import { fileURLToPath } from 'node:url';
+import {
+  type Asset,
+  parseMoney,
+  type ServiceContext,
+  type ServiceInstance,
+  type ServiceModule,
+} from '@pcf/kernel';
+import { ActivityRepository } from './activity.repository.ts';
+import { BalanceNotifier } from './balance-notifier.ts';
+import { DepositsService } from './deposits.service.ts';
+import { JournalRepository } from './journal.repository.ts';
+import { JournalService } from './journal.service.ts';
+import { LedgerRepository } from './ledger.repository.ts';
+import { Ledger } from './ledger.service.ts';
+import { Operations } from './operations.ts';
+import { PaymentsRepository } from './payments.repository.ts';
+import { PaymentsService } from './payments.service.ts';
+import { type WalletPort, walletHttpPort } from './port.ts';
+import { ConfigPriceFeed } from './prices.ts';
+import { SandboxPaymentProvider } from './providers/sandbox-provider.ts';
+import { seedWalletDemo } from './wallet.demo.ts';
+import { walletInternalRoutes } from './wallet.internal-routes.ts';
+import { walletRoutes } from './wallet.routes.ts';
+import { WalletService } from './wallet.service.ts';
+import { streamRoutes } from './wallet.stream.ts';
+import { webhookRoutes } from './wallet.webhook-routes.ts';
+
+export type { WalletPort } from './port.ts';
+
+/** Everything the wallet is made of, wired; tests and the simulation use the same assembly. */
+export function assembleWallet(ctx: ServiceContext) {
+  const ledgerRepository = new LedgerRepository(ctx.db);
+  const activity = new ActivityRepository(ctx.db);
+  const payments = new PaymentsRepository();
+  const ledger = new Ledger(ledgerRepository, ctx.outbox);
+  const notifier = new BalanceNotifier(ctx.broadcaster);
+  const notify = (changes: Parameters<BalanceNotifier['publish']>[0]) => notifier.publish(changes);
+  const operations = new Operations(ledgerRepository, ctx.transaction, notify);
+  const sandbox = new SandboxPaymentProvider({
+    secret: ctx.config.sandboxWebhookSecret,
+    confirmAfterMs: ctx.config.sandboxConfirmMs,
+    send: (request) => ctx.selfRequest(request),
+    minorUnits: (amount, asset) => parseMoney(amount, asset as Asset).minor,
+    onError: (err) => ctx.logger.warn({ err }, 'sandbox webhook delivery failed'),
+  });
+  const wallet = new WalletService({
+    db: ctx.db,
+    ledger,
+    ledgerRepository,
+    activity,
+    payments,
+    operations,
+    ports: ctx.ports,
+    prices: new ConfigPriceFeed(ctx.config.pricesEur),
+    publicUrl: ctx.config.publicUrl,
+  });
+  const deposits = new DepositsService({
+    ledger,
+    activity,
+    payments,
+    operations,
+    transaction: ctx.transaction,
+    notify,
+    providers: new Map([[sandbox.name, sandbox]]),
+    defaultProvider: sandbox.name,
+  });
+  const paymentsService = new PaymentsService({
+    ledger,
+    activity,
+    payments,
+    operations,
+    transaction: ctx.transaction,
+    notify,
+    holdTtlSeconds: ctx.config.holdTtlSeconds,
+  });
+  const journal = new JournalService(ctx.db, new JournalRepository(ctx.db));
+  return { wallet, deposits, payments: paymentsService, journal, notifier, sandbox, ledger, activity };
+}
+
+async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>> {
+  const parts = assembleWallet(ctx);
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((err: unknown) => ctx.logger.warn({ err }, `${what} failed; will retry`))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  return {
+    port: parts.payments,
+    routes: async (app) => {
+      await app.register(walletRoutes(parts.wallet, parts.deposits, parts.journal));
+      await app.register(webhookRoutes(parts.deposits));
+      await app.register(streamRoutes(parts.wallet, parts.notifier));
+    },
+    internalRoutes: walletInternalRoutes(parts.payments),
+    seedDemo: () =>
+      seedWalletDemo({ db: ctx.db, ports: ctx.ports, ledger: parts.ledger, activity: parts.activity }),
+    start: () => {
+      every(1_000, () => parts.payments.expireHolds(), 'hold expiry');
+      every(1_000, () => parts.journal.seal(), 'journal sealing');
+    },
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await parts.sandbox.stop();
+    },
+  };
+}
+
+export const walletModule: ServiceModule<WalletPort> = {
+  name: 'wallet',
+  migrationsDir: fileURLToPath(new URL('../migrations', import.meta.url)),
+  routePrefixes: ['/v1/wallet'],
+  create,
+  httpPort: walletHttpPort,
+};

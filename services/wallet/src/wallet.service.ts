@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { IdentityPort, UserSummary } from '@pcf/identity/port';
+import {
+  ASSET_SCALES,
+  ASSETS,
+  type Asset,
+  type Database,
+  decodeTimeCursor,
+  formatMinor,
+  type Page,
+  type PortResolver,
+  parseMoney,
+  type Queryable,
+  TtlCache,
+  toPage,
+} from '@pcf/kernel';
+import QRCode from 'qrcode';
+import type { ActivityRecord, ActivityRepository, Counterparty } from './activity.repository.ts';
+import type { LedgerRepository } from './ledger.repository.ts';
+import type { Ledger } from './ledger.service.ts';
+import type { Operations } from './operations.ts';
+import type { PaymentsRepository } from './payments.repository.ts';
+import { convertMinor, type PriceFeed, rateText } from './prices.ts';
+import {
+  cannotSendToSelf,
+  quoteExpired,
+  quoteNotFound,
+  quoteUsed,
+  recipientNotFound,
+  sameAsset,
+} from './wallet.errors.ts';
+import type { ActivityItem, Quote, QuoteBody, SendBody } from './wallet.schema.ts';
+
+const ASSET_NAMES: Record<Asset, string> = {
+  EUR: 'Euro',
+  USD: 'US Dollar',
+  USDC: 'USD Coin',
+  BTC: 'Bitcoin',
+  ETH: 'Ether',
+};
+const QUOTE_TTL_SECONDS = 30;
+
+export interface WalletServiceDeps {
+  db: Database;
+  ledger: Ledger;
+  ledgerRepository: LedgerRepository;
+  activity: ActivityRepository;
+  payments: PaymentsRepository;
+  operations: Operations;
+  ports: PortResolver;
+  prices: PriceFeed;
+  publicUrl: string;
+}
+
+/** What a fan does with their own wallet: balances, history, sending, receiving, converting. */
+export class WalletService {
+  readonly #users = new TtlCache<string, UserSummary>(60_000);
+
+  constructor(private readonly deps: WalletServiceDeps) {}
+
+  async balance(userId: string, currency?: 'EUR' | 'USD') {
+    const display = currency ?? (await this.#user(userId)).displayCurrency;
+    const assets = await this.#assetBalances(userId, display);
+    const total = assets.reduce((sum, a) => sum + a.valueMinor, 0n);
+    return {
+      balance: formatMinor(total, display),
+      currency: display,
+      assets: assets.map(({ valueMinor: _v, ...rest }) => rest),
+    };
+  }
+
+  async assets(userId: string, currency?: 'EUR' | 'USD') {
+    const display = currency ?? (await this.#user(userId)).displayCurrency;
+    const balances = await this.#assetBalances(userId, display);
+    return {
+      data: balances.map((b) => ({
+        asset: b.asset,
+        name: ASSET_NAMES[b.asset],
+        decimals: ASSET_SCALES[b.asset],
+        kind: b.asset === 'EUR' || b.asset === 'USD' ? ('fiat' as const) : ('crypto' as const),
+        balance: b.balance,
+        available: b.available,
+        priceEur: fractionText(this.deps.prices.priceInEur(b.asset)),
+        value: b.value,
+      })),
+    };
+  }
+
+  async transactions(
+    userId: string,
+    query: { limit?: number; offset?: number; cursor?: string },
+  ): Promise<Page<ActivityItem>> {
+    const limit = query.limit ?? 20;
+    const after = query.cursor ? decodeTimeCursor(query.cursor) : undefined;
+    const rows = await this.deps.activity.list(userId, limit, { after, offset: after ? 0 : query.offset });
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    return { data: page.data.map(toItem), nextCursor: page.nextCursor };
+  }
+
+  async send(userId: string, body: SendBody, idempotencyKey: string): Promise<ActivityItem> {
+    const amount = parseMoney(body.amount, body.asset);
+    const sender = await this.#user(userId);
+    const recipient = await this.deps.ports.get<IdentityPort>('identity').findUser(body.to);
+    if (!recipient) throw recipientNotFound();
+    if (recipient.id === userId) throw cannotSendToSelf();
+    const request = { to: recipient.id, amount: amount.minor, asset: amount.asset, note: body.note ?? null };
+    return this.deps.operations.run(`send:${userId}`, idempotencyKey, request, async (tx) => {
+      const { transactionId, changes } = await this.deps.ledger.apply(tx, {
+        kind: 'transfer',
+        reference: body.note ?? null,
+        legs: [
+          { ownerType: 'fan', ownerId: userId, asset: amount.asset, amount: -amount.minor },
+          { ownerType: 'fan', ownerId: recipient.id, asset: amount.asset, amount: amount.minor },
+        ],
+      });
+      const note = body.note ?? null;
+      const sent = await this.#record(
+        tx,
+        userId,
+        'send',
+        amount.asset,
+        -amount.minor,
+        transactionId,
+        fanParty(recipient),
+        note,
+      );
+      await this.#record(
+        tx,
+        recipient.id,
+        'receive',
+        amount.asset,
+        amount.minor,
+        transactionId,
+        fanParty(sender),
+        note,
+      );
+      return { result: toItem(sent), changes };
+    });
+  }
+
+  async receive(userId: string) {
+    const user = await this.#user(userId);
+    const paymentLink = `${this.deps.publicUrl}/pay/@${encodeURIComponent(user.handle)}`;
+    const qrSvg = await QRCode.toString(paymentLink, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { userId, handle: user.handle, displayName: user.displayName, paymentLink, qrSvg };
+  }
+
+  async quote(userId: string, body: QuoteBody): Promise<Quote> {
+    if (body.from === body.to) throw sameAsset();
+    const from = parseMoney(body.amount, body.from);
+    const to = body.to as Asset;
+    const toMinor = convertMinor(this.deps.prices, from.minor, from.asset, to);
+    if (toMinor <= 0n) throw sameAsset();
+    const quote = await this.deps.payments.insertQuote(this.deps.db, {
+      id: randomUUID(),
+      userId,
+      fromAsset: from.asset,
+      toAsset: to,
+      fromAmount: from.minor,
+      toAmount: toMinor,
+      rate: rateText(this.deps.prices, from.asset, to),
+      ttlSeconds: QUOTE_TTL_SECONDS,
+    });
+    return {
+      id: quote.id,
+      from: { amount: formatMinor(quote.fromAmount, quote.fromAsset), asset: quote.fromAsset },
+      to: { amount: formatMinor(quote.toAmount, quote.toAsset), asset: quote.toAsset },
+      rate: quote.rate,
+      expiresAt: quote.expiresAt,
+    };
+  }
+
+  /** Executes a quote: four entries in one transaction (fan → FX desk in one asset, FX desk → fan in the other). */
+  async convert(userId: string, quoteId: string, idempotencyKey: string): Promise<ActivityItem[]> {
+    return this.deps.operations.run(`convert:${userId}`, idempotencyKey, { quoteId }, async (tx) => {
+      const quote = await this.deps.payments.lockQuote(tx, userId, quoteId);
+      if (!quote) throw quoteNotFound();
+      if (quote.transactionId) throw quoteUsed();
+      if (quote.expired) throw quoteExpired();
+      const { transactionId, changes } = await this.deps.ledger.apply(tx, {
+        kind: 'conversion',
+        reference: `quote:${quote.id}`,
+        metadata: { rate: quote.rate },
+        legs: [
+          { ownerType: 'fan', ownerId: userId, asset: quote.fromAsset, amount: -quote.fromAmount },
+          { ownerType: 'system', ownerId: 'fx', asset: quote.fromAsset, amount: quote.fromAmount },
+          { ownerType: 'system', ownerId: 'fx', asset: quote.toAsset, amount: -quote.toAmount },
+          { ownerType: 'fan', ownerId: userId, asset: quote.toAsset, amount: quote.toAmount },
+        ],
+      });
+      await this.deps.payments.markQuoteUsed(tx, quote.id, transactionId!);
+      const exchange: Counterparty = {
+        kind: 'exchange',
+        id: null,
+        name: `${quote.fromAsset} → ${quote.toAsset}`,
+      };
+      const out = await this.#record(
+        tx,
+        userId,
+        'conversion',
+        quote.fromAsset,
+        -quote.fromAmount,
+        transactionId,
+        exchange,
+        null,
+      );
+      const into = await this.#record(
+        tx,
+        userId,
+        'conversion',
+        quote.toAsset,
+        quote.toAmount,
+        transactionId,
+        exchange,
+        null,
+      );
+      return { result: [toItem(out), toItem(into)], changes };
+    });
+  }
+
+  async #assetBalances(userId: string, display: 'EUR' | 'USD') {
+    const rows = new Map(
+      (await this.deps.ledgerRepository.balancesOf('fan', userId)).map((r) => [r.asset, r]),
+    );
+    return ASSETS.map((asset) => {
+      const row = rows.get(asset) ?? { posted: 0n, pending: 0n };
+      const valueMinor = convertMinor(this.deps.prices, row.posted, asset, display);
+      return {
+        asset,
+        balance: formatMinor(row.posted, asset),
+        available: formatMinor(row.posted - row.pending, asset),
+        pending: formatMinor(row.pending, asset),
+        value: { amount: formatMinor(valueMinor, display), currency: display },
+        valueMinor,
+      };
+    });
+  }
+
+  #record(
+    tx: Queryable,
+    userId: string,
+    type: ActivityRecord['type'],
+    asset: Asset,
+    amount: bigint,
+    transactionId: string | null,
+    counterparty: Counterparty | null,
+    note: string | null,
+  ) {
+    return this.deps.activity.insert(tx, {
+      id: randomUUID(),
+      userId,
+      type,
+      asset,
+      amount,
+      status: 'completed',
+      counterparty,
+      reference: null,
+      note,
+      transactionId,
+      sourceId: null,
+    });
+  }
+
+  async #user(userId: string): Promise<UserSummary> {
+    const cached = this.#users.get(userId);
+    if (cached) return cached;
+    const user = await this.deps.ports.get<IdentityPort>('identity').findUser(userId);
+    if (!user) throw recipientNotFound();
+    this.#users.set(userId, user);
+    return user;
+  }
+}
+
+export function toItem(record: ActivityRecord): ActivityItem {
+  return {
+    id: record.id,
+    type: record.type,
+    amount: formatMinor(record.amount, record.asset),
+    asset: record.asset,
+    status: record.status,
+    counterparty: record.counterparty,
+    reference: record.reference,
+    note: record.note,
+    transactionId: record.transactionId,
+    createdAt: record.createdAt,
+  };
+}
+
+function fanParty(user: UserSummary): Counterparty {
+  return { kind: 'fan', id: user.id, name: `${user.displayName} (@${user.handle})` };
+}
+
+function fractionText(price: { numerator: bigint; denominator: bigint }): string {
+  const scale = price.denominator.toString().length - 1;
+  return formatDecimal(price.numerator, scale);
+}
+
+function formatDecimal(value: bigint, scale: number): string {
+  if (scale === 0) return value.toString();
+  const digits = value.toString().padStart(scale + 1, '0');
+  return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, '');
+}
