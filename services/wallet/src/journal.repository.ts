@@ -57,8 +57,8 @@ export class JournalRepository {
       prev_hash: string;
       hash: string;
     }>(
-      `SELECT position::text, transaction_id, prev_hash, hash FROM wallet.journal
-       WHERE position > $1 ORDER BY position LIMIT $2`,
+      `SELECT j.position::text AS position, j.transaction_id, j.prev_hash, j.hash FROM wallet.journal j
+       WHERE j.position > $1 ORDER BY j.position LIMIT $2`,
       [afterPosition, limit],
     );
     const transactions = new Map(
@@ -162,8 +162,8 @@ export class JournalRepository {
       asset: string;
       amount: string;
     }>(
-      `SELECT transaction_id, account_id, asset, amount::text FROM wallet.entries
-       WHERE transaction_id = ANY($1::uuid[]) ORDER BY transaction_id, account_id, asset, amount`,
+      `SELECT e.transaction_id, e.account_id, e.asset, e.amount::text AS amount FROM wallet.entries e
+       WHERE e.transaction_id = ANY($1::uuid[]) ORDER BY e.id`,
       [ids],
     );
     const byTransaction = new Map<string, JournalTransaction['entries']>();
