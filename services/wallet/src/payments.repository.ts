@@ -55,8 +55,8 @@ export class PaymentsRepository {
   ): Promise<HoldRecord> {
     const result = await q.query<HoldRow>(
       `INSERT INTO wallet.holds (id, account_id, user_id, asset, amount, merchant, status, reference, expires_at)
-       SELECT $1, a.id, $2, $3, $4::numeric, $5, 'active', $6, now() + $7 * interval '1 second'
-       FROM wallet.accounts a WHERE a.owner_type = 'fan' AND a.owner_id = $2::text AND a.asset = $3
+       SELECT $1, a.id, $2::uuid, $3, $4::numeric, $5, 'active', $6, now() + $7 * interval '1 second'
+       FROM wallet.accounts a WHERE a.owner_type = 'fan' AND a.owner_id = ($2::uuid)::text AND a.asset = $3
        RETURNING ${HOLD_COLUMNS}`,
       [
         hold.id,
