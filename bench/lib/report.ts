@@ -91,7 +91,7 @@ function rows(report: BenchReport): string[][] {
   return [report.baselineBefore, report.healthz, report.me, report.baselineAfter].map((m) => row(m, report));
 }
 
-function formatNumber(value: number, digits: number): string {
+export function formatNumber(value: number, digits: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
@@ -130,7 +130,7 @@ export function consoleTable(report: BenchReport): string {
 }
 
 /** A markdown table padded the way Biome's formatter lays it out (first column left, the others right). */
-function markdownTable(header: string[], body: string[][]): string {
+export function markdownTable(header: string[], body: string[][]): string {
   const all = [header, ...body];
   const widths = header.map((_, column) => Math.max(3, ...all.map((cells) => (cells[column] ?? '').length)));
   const pad = (cell: string, i: number) =>
@@ -139,6 +139,16 @@ function markdownTable(header: string[], body: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
   return [line(header), `| ${align.join(' | ')} |`, ...body.map(line)].join('\n');
 }
+
+/** Kept in this file on every regeneration: the wallet benchmark writes its own page (bench/wallet.ts). */
+export const WALLET_SECTION = [
+  '## Wallet',
+  '',
+  'The wallet benchmark (`POST /v1/wallet/send` on PostgreSQL against `pgbench` in the same run, a hot cashback',
+  'pool, sends on PGlite) is a separate command, `npx tsx bench/wallet.ts` (or `npm run bench -- --wallet`); its',
+  'method, figures and targets are in [benchmarks-wallet.md](benchmarks-wallet.md).',
+  '',
+];
 
 export function markdownReport(report: BenchReport): string {
   const { machine, settings, healthz, me } = report;
@@ -230,5 +240,6 @@ export function markdownReport(report: BenchReport): string {
     '',
     `\`/v1/auth/me\` ≥ ${TARGET_RATIO}× bare Fastify requests/s: **${targetMet(report) ? 'met' : 'MISSED'}** (${meRatio}×).`,
     '',
+    ...WALLET_SECTION,
   ].join('\n');
 }

@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     pricesEur: parsePrices(read('PCF_PRICES_EUR')),
     holdTtlSeconds: integer(read, 'PCF_HOLD_TTL_SECONDS', 900, 10, 7 * 86_400),
     sandboxWebhookSecret: read('PCF_SANDBOX_WEBHOOK_SECRET') ?? randomBytes(32).toString('base64url'),
-    sandboxConfirmMs: integer(read, 'PCF_SANDBOX_CONFIRM_MS', 500, 0, 60_000),
+    sandboxConfirmMs: integer(read, 'PCF_SANDBOX_CONFIRM_MS', 500, 0, 86_400_000),
   };
 }
 

@@ -15,7 +15,14 @@ describe.each(testBackends())('payment port on $name', (backend) => {
   afterAll(() => t.close());
 
   const hold = (fan: Fan, amount: string, extra: Partial<Parameters<WalletPort['hold']>[0]> = {}) =>
-    port.hold({ idempotencyKey: randomUUID(), userId: fan.id, amount, asset: 'EUR', merchant: 'shop', ...extra });
+    port.hold({
+      idempotencyKey: randomUUID(),
+      userId: fan.id,
+      amount,
+      asset: 'EUR',
+      merchant: 'shop',
+      ...extra,
+    });
 
   it('holds reduce the available balance, not the posted one; capture posts, partial capture releases the rest', async () => {
     const fan = await newFan(t);
@@ -23,12 +30,23 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     const held = await hold(fan, '30.00', { reference: 'order-1' });
     expect(held).toMatchObject({ status: 'active', amount: '30.00', captured: '0.00', reference: 'order-1' });
     expect(await balanceOf(t, fan)).toEqual({ balance: '100.00', available: '70.00' });
-    const captured = await port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '25.00' });
+    const captured = await port.capture({
+      idempotencyKey: randomUUID(),
+      holdId: held.holdId,
+      amount: '25.00',
+    });
     expect(captured).toMatchObject({ status: 'captured', captured: '25.00' });
     expect(captured.transactionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await balanceOf(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
-    const history = (await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })).json();
-    expect(history.data[0]).toMatchObject({ type: 'payment', status: 'completed', amount: '-25.00', reference: 'order-1' });
+    const history = (
+      await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
+    ).json();
+    expect(history.data[0]).toMatchObject({
+      type: 'payment',
+      status: 'completed',
+      amount: '-25.00',
+      reference: 'order-1',
+    });
   });
 
   it('voids release the hold; a voided hold cannot be captured', async () => {
@@ -51,7 +69,9 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     const fan = await newFan(t);
     await fund(t, fan, '10.00');
     const held = await hold(fan, '5.00');
-    await expect(port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '5.01' })).rejects.toMatchObject({
+    await expect(
+      port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '5.01' }),
+    ).rejects.toMatchObject({
       code: 'capture_exceeds_hold',
     });
   });
@@ -69,7 +89,9 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     expect(await (port as PaymentsService).expireHolds()).toBeGreaterThanOrEqual(1);
     expect((await port.getHold(held.holdId))?.status).toBe('expired');
     expect(await balanceOf(t, fan)).toEqual({ balance: '10.00', available: '10.00' });
-    const history = (await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })).json();
+    const history = (
+      await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
+    ).json();
     expect(history.data[0]).toMatchObject({ type: 'payment', status: 'cancelled' });
   });
 
@@ -78,14 +100,22 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     await fund(t, fan, '50.00');
     const held = await hold(fan, '40.00');
     await port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId });
-    expect((await port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '15.00' })).refunded).toBe('15.00');
-    expect((await port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '25.00' })).refunded).toBe('40.00');
-    await expect(port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '0.01' })).rejects.toMatchObject({
+    expect(
+      (await port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '15.00' })).refunded,
+    ).toBe('15.00');
+    expect(
+      (await port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '25.00' })).refunded,
+    ).toBe('40.00');
+    await expect(
+      port.refund({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '0.01' }),
+    ).rejects.toMatchObject({
       code: 'refund_exceeds_captured',
     });
     expect(await balanceOf(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
     const active = await hold(fan, '1.00');
-    await expect(port.refund({ idempotencyKey: randomUUID(), holdId: active.holdId, amount: '1.00' })).rejects.toMatchObject({
+    await expect(
+      port.refund({ idempotencyKey: randomUUID(), holdId: active.holdId, amount: '1.00' }),
+    ).rejects.toMatchObject({
       code: 'payment_not_captured',
     });
   });
@@ -94,19 +124,33 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     const fan = await newFan(t);
     await fund(t, fan, '20.00');
     const key = randomUUID();
-    const request = { idempotencyKey: key, userId: fan.id, amount: '5.00', asset: 'EUR' as const, merchant: 'shop' };
+    const request = {
+      idempotencyKey: key,
+      userId: fan.id,
+      amount: '5.00',
+      asset: 'EUR' as const,
+      merchant: 'shop',
+    };
     const first = await port.hold(request);
     const second = await port.hold(request);
     expect(second).toEqual(first);
     expect(await balanceOf(t, fan)).toEqual({ balance: '20.00', available: '15.00' });
-    await expect(port.hold({ ...request, amount: '6.00' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    await expect(port.hold({ ...request, amount: '6.00' })).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+    });
 
     const captureKey = randomUUID();
     const c1 = await port.capture({ idempotencyKey: captureKey, holdId: first.holdId });
     const c2 = await port.capture({ idempotencyKey: captureKey, holdId: first.holdId });
     expect(c2).toEqual(c1);
     const creditKey = randomUUID();
-    const credit = { idempotencyKey: creditKey, userId: fan.id, amount: '0.75', asset: 'EUR' as const, reason: 'cashback' as const };
+    const credit = {
+      idempotencyKey: creditKey,
+      userId: fan.id,
+      amount: '0.75',
+      asset: 'EUR' as const,
+      reason: 'cashback' as const,
+    };
     expect(await port.credit(credit)).toEqual(await port.credit(credit));
     expect(await balanceOf(t, fan)).toEqual({ balance: '15.75', available: '15.75' });
   });
@@ -114,7 +158,14 @@ describe.each(testBackends())('payment port on $name', (backend) => {
   it('credits cashback from the partner’s pool, which may go negative', async () => {
     const fan = await newFan(t);
     const partnerId = randomUUID();
-    await port.credit({ idempotencyKey: randomUUID(), userId: fan.id, amount: '2.50', asset: 'EUR', reason: 'cashback', partnerId });
+    await port.credit({
+      idempotencyKey: randomUUID(),
+      userId: fan.id,
+      amount: '2.50',
+      asset: 'EUR',
+      reason: 'cashback',
+      partnerId,
+    });
     const pool = await t.platform
       .database('wallet')
       .query<{ posted: string }>(
@@ -122,7 +173,9 @@ describe.each(testBackends())('payment port on $name', (backend) => {
         [`cashback_pool:${partnerId}`],
       );
     expect(pool.rows[0]?.posted).toBe('-250');
-    const history = (await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })).json();
+    const history = (
+      await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
+    ).json();
     expect(history.data[0]).toMatchObject({ type: 'cashback', amount: '2.50' });
   });
 
