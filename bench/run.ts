@@ -143,18 +143,23 @@ async function cleanUp(): Promise<void> {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the servers…\n`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+if (process.argv.includes('--wallet')) {
+  // `npm run bench -- --wallet`: the wallet benchmark (bench/wallet.ts runs itself on import).
+  await import('./wallet.ts');
+} else {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: stopping the servers…\n`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
 
-try {
-  await main();
-} catch (error) {
-  process.stderr.write(`\nBENCH FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
+  try {
+    await main();
+  } catch (error) {
+    process.stderr.write(`\nBENCH FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
 }

@@ -8,7 +8,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren, stopChild } from './lib/child.ts';
-import { type AuditResult, BENCH_PASSWORD, depositForFans, type Fan, login, requireCleanAudit, signUpFans } from './lib/fans.ts';
+import {
+  type AuditResult,
+  BENCH_PASSWORD,
+  depositForFans,
+  type Fan,
+  login,
+  requireCleanAudit,
+  signUpFans,
+} from './lib/fans.ts';
 import { runPgbench } from './lib/pgbench.ts';
 import { startPlatform } from './lib/platform.ts';
 import {
@@ -20,8 +28,8 @@ import {
   queryOne,
   transactionCount,
 } from './lib/postgres.ts';
-import { type GeneratedScenario, measureGenerated } from './lib/request-load.ts';
 import { machineFacts } from './lib/report.ts';
+import { type GeneratedScenario, measureGenerated } from './lib/request-load.ts';
 import {
   consoleSummary,
   type ScenarioResult,
@@ -48,8 +56,13 @@ function seconds(since: number): number {
 }
 
 async function packageVersion(name: string): Promise<string> {
-  const parsed: unknown = JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8'));
-  return typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string'
+  const parsed: unknown = JSON.parse(
+    await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8'),
+  );
+  return typeof parsed === 'object' &&
+    parsed !== null &&
+    'version' in parsed &&
+    typeof parsed.version === 'string'
     ? parsed.version
     : 'unknown';
 }
@@ -96,7 +109,8 @@ async function withPlatform<T>(
   if (settings.cpuProfileDir) {
     const dir = resolve(settings.cpuProfileDir);
     await mkdir(dir, { recursive: true });
-    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${name}-\${pid}.cpuprofile`.trim();
+    env.NODE_OPTIONS =
+      `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${name}-\${pid}.cpuprofile`.trim();
   }
   say(`  starting the platform (${name}: ${database ? `PostgreSQL database ${database.name}` : 'PGlite'})…`);
   const platform = await startPlatform({ root, rateLimit: settings.rateLimit, env, name });
@@ -147,7 +161,10 @@ function sendScenario(label: string, baseUrl: string, fans: Fan[]): GeneratedSce
   };
 }
 
-async function withDatabase<T>(settings: WalletSettings, body: (database: BenchDatabase) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  settings: WalletSettings,
+  body: (database: BenchDatabase) => Promise<T>,
+): Promise<T> {
   const database = await createDatabase(settings.pgServer, 'bench_wallet');
   databases.push(database);
   try {
@@ -172,16 +189,25 @@ async function measureSends(settings: WalletSettings): Promise<ScenarioResult> {
         opening,
       );
       const before = await fanTotal(database, ASSET);
-      if (before !== opening * BigInt(fans.length)) throw new Error(`funding: fans hold ${before}, expected more`);
+      if (before !== opening * BigInt(fans.length))
+        throw new Error(`funding: fans hold ${before}, expected more`);
       say(`  funded ${fans.length} fans with ${settings.openingBalance} ${ASSET} each (SQL fixture)`);
-      const measurement = await measureGenerated(sendScenario('PostgreSQL: POST /v1/wallet/send', baseUrl, fans), settings);
-      say(`    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} sends/s, p99 ${measurement.latencyP99} ms`);
+      const measurement = await measureGenerated(
+        sendScenario('PostgreSQL: POST /v1/wallet/send', baseUrl, fans),
+        settings,
+      );
+      say(
+        `    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} sends/s, p99 ${measurement.latencyP99} ms`,
+      );
       const result = await audit(baseUrl, 'sends on PostgreSQL');
       const after = await fanTotal(database, ASSET);
-      if (after !== before) throw new Error(`sends changed the fans' total: ${before} before, ${after} after`);
+      if (after !== before)
+        throw new Error(`sends changed the fans' total: ${before} before, ${after} after`);
       const transfers = await transactionCount(database, 'transfer');
       if (transfers < measurement.succeeded) {
-        throw new Error(`${measurement.succeeded} sends answered 201 but only ${transfers} transfers were posted`);
+        throw new Error(
+          `${measurement.succeeded} sends answered 201 but only ${transfers} transfers were posted`,
+        );
       }
       const checks = [
         `fans' total balance unchanged (${formatMinor(after)} ${ASSET})`,
@@ -218,7 +244,9 @@ async function measureHotAccount(settings: WalletSettings): Promise<ScenarioResu
         }),
       };
       const measurement = await measureGenerated(scenario, settings);
-      say(`    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} credits/s, p99 ${measurement.latencyP99} ms`);
+      say(
+        `    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} credits/s, p99 ${measurement.latencyP99} ms`,
+      );
       const result = await audit(baseUrl, 'hot account on PostgreSQL');
       const credits = await transactionCount(database, 'credit');
       const pool = await queryOne<{ posted: string }>(
@@ -242,16 +270,29 @@ async function measureHotAccount(settings: WalletSettings): Promise<ScenarioResu
 /** Sends on the embedded default (PGlite, one process); fans funded through the sandbox deposit flow. */
 async function measurePglite(settings: WalletSettings): Promise<ScenarioResult> {
   say('\nsends on PGlite:');
-  return withPlatform(settings, 'platform-pglite-send', null, { PCF_SANDBOX_CONFIRM_MS: '0' }, async ({ baseUrl }) => {
-    const fans = await signUp(settings, baseUrl, settings.pgliteFans);
-    const started = performance.now();
-    await depositForFans(baseUrl, fans, settings.openingBalance, ASSET, settings.signupConcurrency);
-    say(`  funded ${fans.length} fans with ${settings.openingBalance} ${ASSET} each (sandbox deposits, ${seconds(started).toFixed(1)} s)`);
-    const measurement = await measureGenerated(sendScenario('PGlite: POST /v1/wallet/send', baseUrl, fans), settings);
-    say(`    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} sends/s, p99 ${measurement.latencyP99} ms`);
-    const result = await audit(baseUrl, 'sends on PGlite');
-    return { measurement, fans: fans.length, audit: result, checks: [] };
-  });
+  return withPlatform(
+    settings,
+    'platform-pglite-send',
+    null,
+    { PCF_SANDBOX_CONFIRM_MS: '0' },
+    async ({ baseUrl }) => {
+      const fans = await signUp(settings, baseUrl, settings.pgliteFans);
+      const started = performance.now();
+      await depositForFans(baseUrl, fans, settings.openingBalance, ASSET, settings.signupConcurrency);
+      say(
+        `  funded ${fans.length} fans with ${settings.openingBalance} ${ASSET} each (sandbox deposits, ${seconds(started).toFixed(1)} s)`,
+      );
+      const measurement = await measureGenerated(
+        sendScenario('PGlite: POST /v1/wallet/send', baseUrl, fans),
+        settings,
+      );
+      say(
+        `    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} sends/s, p99 ${measurement.latencyP99} ms`,
+      );
+      const result = await audit(baseUrl, 'sends on PGlite');
+      return { measurement, fans: fans.length, audit: result, checks: [] };
+    },
+  );
 }
 
 function formatMinor(minor: bigint): string {
@@ -282,7 +323,9 @@ async function main(): Promise<void> {
       },
       `pgbench -b tpcb-like (${when})`,
     ).then((result) => {
-      say(`  ${result.label}: ${Math.round(result.tps).toLocaleString('en-US')} tps, p99 ${result.latencyP99} ms`);
+      say(
+        `  ${result.label}: ${Math.round(result.tps).toLocaleString('en-US')} tps, p99 ${result.latencyP99} ms`,
+      );
       return result;
     });
 
@@ -295,7 +338,10 @@ async function main(): Promise<void> {
   const pgbenchAfter = has('pgbench') ? await pgbench('after') : null;
 
   const postgres = (
-    await queryOne<{ server_version: string }>({ name: 'postgres', url: settings.pgServer }, 'SHOW server_version')
+    await queryOne<{ server_version: string }>(
+      { name: 'postgres', url: settings.pgServer },
+      'SHOW server_version',
+    )
   ).server_version;
   const report: WalletReport = {
     date,
@@ -323,7 +369,8 @@ async function main(): Promise<void> {
   } else {
     say('quick or partial run: report not written (set BENCH_WALLET_OUTPUT=<file> to write one)');
   }
-  if (walletTargets(report).some((target) => target.met === false)) say('(the targets are informational: exiting 0)');
+  if (walletTargets(report).some((target) => target.met === false))
+    say('(the targets are informational: exiting 0)');
 }
 
 async function cleanUp(): Promise<void> {

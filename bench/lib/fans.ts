@@ -27,7 +27,11 @@ async function postJson(
 }
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping the order of the results. */
-export async function mapBounded<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -53,7 +57,12 @@ export async function signUpFans(baseUrl: string, count: number, concurrency: nu
       displayName: `Bench Fan ${i}`,
     });
     const user = isRecord(body) && isRecord(body.user) ? body.user : null;
-    if (status !== 201 || !isRecord(body) || typeof body.accessToken !== 'string' || typeof user?.id !== 'string') {
+    if (
+      status !== 201 ||
+      !isRecord(body) ||
+      typeof body.accessToken !== 'string' ||
+      typeof user?.id !== 'string'
+    ) {
       throw new Error(`signup of ${email} failed: ${status} ${JSON.stringify(body)}`);
     }
     return { id: user.id, email, token: body.accessToken };
@@ -112,7 +121,11 @@ export interface AuditResult {
 }
 
 /** GET /v1/wallet/admin/audit as a platform admin (it seals the journal first); throws unless ok. */
-export async function requireCleanAudit(baseUrl: string, adminToken: string, label: string): Promise<AuditResult> {
+export async function requireCleanAudit(
+  baseUrl: string,
+  adminToken: string,
+  label: string,
+): Promise<AuditResult> {
   const response = await fetch(`${baseUrl}/v1/wallet/admin/audit`, {
     headers: { authorization: `Bearer ${adminToken}` },
     signal: AbortSignal.timeout(300_000),
@@ -126,7 +139,9 @@ export async function requireCleanAudit(baseUrl: string, adminToken: string, lab
     typeof body.unsealedTransactions !== 'number' ||
     !Array.isArray(body.problems)
   ) {
-    throw new Error(`${label}: GET /v1/wallet/admin/audit answered ${response.status} ${JSON.stringify(body)}`);
+    throw new Error(
+      `${label}: GET /v1/wallet/admin/audit answered ${response.status} ${JSON.stringify(body)}`,
+    );
   }
   const audit: AuditResult = {
     ok: body.ok,

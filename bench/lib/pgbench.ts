@@ -60,7 +60,8 @@ export async function runPgbench(options: PgbenchOptions, label: string): Promis
       '-T',
       String(seconds),
     ];
-    if (options.warmupSeconds > 0) await run('pgbench', [...load(options.warmupSeconds), database.name], { env });
+    if (options.warmupSeconds > 0)
+      await run('pgbench', [...load(options.warmupSeconds), database.name], { env });
     const measured = [...load(options.durationSeconds), '-l', `--log-prefix=${join(logDir, 'tx')}`];
     const { stdout } = await run('pgbench', [...measured, database.name], { env, maxBuffer: 16 << 20 });
     const latencies = await readLatencies(logDir);
@@ -73,7 +74,10 @@ export async function runPgbench(options: PgbenchOptions, label: string): Promis
       latencyP50: percentile(latencies, 0.5),
       latencyP975: percentile(latencies, 0.975),
       latencyP99: percentile(latencies, 0.99),
-      command: `pgbench ${load(options.durationSeconds).join(' ')} <db>`.replace(/-h \S+ -p \S+ (-U \S+ )?/, ''),
+      command: `pgbench ${load(options.durationSeconds).join(' ')} <db>`.replace(
+        /-h \S+ -p \S+ (-U \S+ )?/,
+        '',
+      ),
     };
   } finally {
     await rm(logDir, { recursive: true, force: true }).catch(() => undefined);

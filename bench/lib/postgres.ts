@@ -39,7 +39,9 @@ export async function createDatabase(server: string, prefix: string): Promise<Be
 
 /** DROP DATABASE … WITH (FORCE): also ends connections a crashed server may have left behind. */
 export async function dropDatabase(server: string, database: BenchDatabase): Promise<void> {
-  await withClient(server, (client) => client.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`));
+  await withClient(server, (client) =>
+    client.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`),
+  );
 }
 
 export async function queryOne<R>(database: BenchDatabase, sql: string, params: unknown[] = []): Promise<R> {

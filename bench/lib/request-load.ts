@@ -41,7 +41,8 @@ export async function measureGenerated(
   scenario: GeneratedScenario,
   settings: LoadSettings,
 ): Promise<GeneratedMeasurement> {
-  const warmup = settings.warmupSeconds > 0 ? await fire(scenario, settings, settings.warmupSeconds, 'warm-up') : null;
+  const warmup =
+    settings.warmupSeconds > 0 ? await fire(scenario, settings, settings.warmupSeconds, 'warm-up') : null;
   const result = await fire(scenario, settings, settings.durationSeconds, 'measured run');
   const statusCodes: Record<string, number> = {};
   for (const run of [warmup, result]) {
@@ -86,12 +87,17 @@ async function fire(
     ],
   });
   const codes = Object.entries(result.statusCodeStats ?? {});
-  const unexpected = codes.filter(([code, stat]) => code !== String(scenario.expectStatus) && (stat.count ?? 0) > 0);
-  if (unexpected.length === 0 && result.errors === 0 && result.timeouts === 0 && result['2xx'] > 0) return result;
+  const unexpected = codes.filter(
+    ([code, stat]) => code !== String(scenario.expectStatus) && (stat.count ?? 0) > 0,
+  );
+  if (unexpected.length === 0 && result.errors === 0 && result.timeouts === 0 && result['2xx'] > 0)
+    return result;
   const summary = codes.map(([code, stat]) => `${code}×${stat.count ?? 0}`).join(', ');
   throw new BenchFailure(
     `${scenario.label} (${phase}): not every response was ${scenario.expectStatus} — status codes: ${summary || 'none'}, ` +
       `errors=${result.errors}, timeouts=${result.timeouts}` +
-      (codes.some(([code]) => code === '422') ? ' (422: insufficient funds? fund the fans more generously)' : ''),
+      (codes.some(([code]) => code === '422')
+        ? ' (422: insufficient funds? fund the fans more generously)'
+        : ''),
   );
 }

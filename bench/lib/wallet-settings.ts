@@ -39,7 +39,9 @@ export function readWalletSettings(
   return {
     ...base,
     extraRows: false,
-    outputPath: env.BENCH_WALLET_OUTPUT ?? (quick || scenarios.length < WALLET_SCENARIOS.length ? null : DEFAULT_WALLET_OUTPUT),
+    outputPath:
+      env.BENCH_WALLET_OUTPUT ??
+      (quick || scenarios.length < WALLET_SCENARIOS.length ? null : DEFAULT_WALLET_OUTPUT),
     fans: positive(env, 'BENCH_WALLET_FANS', quick ? 100 : 1000),
     pgliteFans: positive(env, 'BENCH_WALLET_PGLITE_FANS', quick ? 20 : 200),
     signupConcurrency: positive(env, 'BENCH_WALLET_SIGNUP_CONCURRENCY', 8),
@@ -68,6 +70,7 @@ function positive(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer (got "${raw}")`);
   return value;
 }
