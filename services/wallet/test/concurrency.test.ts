@@ -23,7 +23,9 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 201)).toHaveLength(500);
     expect(statuses.filter((s) => s === 422)).toHaveLength(500);
-    expect(responses.filter((r) => r.statusCode === 422).every((r) => r.json().code === 'insufficient_funds')).toBe(true);
+    expect(
+      responses.filter((r) => r.statusCode === 422).every((r) => r.json().code === 'insufficient_funds'),
+    ).toBe(true);
     expect(await balanceOf(t, alice)).toEqual({ balance: '0.00', available: '0.00' });
     expect(await balanceOf(t, bob)).toEqual({ balance: '500.00', available: '500.00' });
   });
@@ -38,13 +40,11 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     expect(new Set(responses.map((r) => r.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((r) => r.body)).size).toBe(1);
     expect(await balanceOf(t, alice)).toEqual({ balance: '8.00', available: '8.00' });
-    const transactions = await t.platform
-      .database('wallet')
-      .query<{ n: number }>(
-        `SELECT count(DISTINCT e.transaction_id)::int AS n FROM wallet.entries e
+    const transactions = await t.platform.database('wallet').query<{ n: number }>(
+      `SELECT count(DISTINCT e.transaction_id)::int AS n FROM wallet.entries e
          JOIN wallet.accounts a ON a.id = e.account_id WHERE a.owner_id = $1 AND e.amount < 0`,
-        [alice.id],
-      );
+      [alice.id],
+    );
     expect(transactions.rows[0]?.n).toBe(1);
   });
 
@@ -53,9 +53,17 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     for (let round = 0; round < 10; round++) {
       const fan = await newFan(t);
       await fund(t, fan, '10.00');
-      const hold = await port.hold({ idempotencyKey: randomUUID(), userId: fan.id, amount: '6.00', asset: 'EUR', merchant: 'shop' });
+      const hold = await port.hold({
+        idempotencyKey: randomUUID(),
+        userId: fan.id,
+        amount: '6.00',
+        asset: 'EUR',
+        merchant: 'shop',
+      });
       const attempts = await Promise.allSettled([
-        ...Array.from({ length: 5 }, () => port.capture({ idempotencyKey: randomUUID(), holdId: hold.holdId })),
+        ...Array.from({ length: 5 }, () =>
+          port.capture({ idempotencyKey: randomUUID(), holdId: hold.holdId }),
+        ),
         ...Array.from({ length: 5 }, () => port.void({ idempotencyKey: randomUUID(), holdId: hold.holdId })),
       ]);
       const winners = attempts.filter((a) => a.status === 'fulfilled');
@@ -64,7 +72,10 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
         expect((loser as PromiseRejectedResult).reason).toMatchObject({ code: 'hold_not_active' });
       }
       const final = await port.getHold(hold.holdId);
-      const expected = final?.status === 'captured' ? { balance: '4.00', available: '4.00' } : { balance: '10.00', available: '10.00' };
+      const expected =
+        final?.status === 'captured'
+          ? { balance: '4.00', available: '4.00' }
+          : { balance: '10.00', available: '10.00' };
       expect(await balanceOf(t, fan)).toEqual(expected);
     }
   });
@@ -75,7 +86,9 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     await fund(t, b, '100.00');
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        i % 2 === 0 ? send(t, a, { to: b.id, amount: '0.50', asset: 'EUR' }) : send(t, b, { to: a.id, amount: '0.25', asset: 'EUR' }),
+        i % 2 === 0
+          ? send(t, a, { to: b.id, amount: '0.50', asset: 'EUR' })
+          : send(t, b, { to: a.id, amount: '0.25', asset: 'EUR' }),
       ),
     );
     expect(responses.every((r) => r.statusCode === 201)).toBe(true);
