@@ -106,14 +106,15 @@ async function withPlatform<T>(
     PCF_ADMIN_PASSWORD: BENCH_PASSWORD,
     ...extraEnv,
   };
+  const extraNodeFlags: string[] = [];
   if (settings.cpuProfileDir) {
-    const dir = resolve(settings.cpuProfileDir);
+    // One directory per platform run: Node writes one profile per thread (main, tsx's loader worker).
+    const dir = resolve(settings.cpuProfileDir, `${name}-${Date.now()}`);
     await mkdir(dir, { recursive: true });
-    env.NODE_OPTIONS =
-      `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${name}-\${pid}.cpuprofile`.trim();
+    extraNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   say(`  starting the platform (${name}: ${database ? `PostgreSQL database ${database.name}` : 'PGlite'})…`);
-  const platform = await startPlatform({ root, rateLimit: settings.rateLimit, env, name });
+  const platform = await startPlatform({ root, rateLimit: settings.rateLimit, env, name, extraNodeFlags });
   dataDirs.push(platform.dataDir);
   try {
     return await body({ baseUrl: platform.server.baseUrl, serviceToken });

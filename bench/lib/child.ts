@@ -21,6 +21,8 @@ export interface StartOptions {
   /** Path polled until it answers 200. */
   readyPath: string;
   readyTimeoutMs?: number;
+  /** Node flags added after NODE_FLAGS (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  extraNodeFlags?: string[];
 }
 
 const STDERR_TAIL_BYTES = 4096;
@@ -47,11 +49,15 @@ export async function freePort(): Promise<number> {
  */
 export async function startChild(options: StartOptions): Promise<ChildServer> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', options.script], {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, ...(options.extraNodeFlags ?? []), '--import', 'tsx', options.script],
+    {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let tail = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

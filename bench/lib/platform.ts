@@ -12,6 +12,8 @@ export interface PlatformOptions {
   /** Extra environment, e.g. LOG_LEVEL for an informational row. */
   env?: Record<string, string>;
   name?: string;
+  /** Node flags for the child, after npm start's (e.g. --cpu-prof). */
+  extraNodeFlags?: string[];
 }
 
 export interface RunningPlatform {
@@ -28,6 +30,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     cwd: options.root,
     port: await freePort(),
     readyPath: '/readyz',
+    extraNodeFlags: options.extraNodeFlags ?? [],
     env: {
       PCF_DATA_DIR: dataDir,
       PCF_RATE_LIMIT_IP: String(options.rateLimit),

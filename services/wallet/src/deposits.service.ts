@@ -128,6 +128,24 @@ export class DepositsService {
     return { received: true, applied: outcome.applied };
   }
 
+  /**
+   * Asks the provider again about deposits still pending after a while — e.g. the process stopped before the
+   * provider was called, or before the sandbox's in-memory delivery ran. Confirmation stays exactly-once.
+   */
+  async resumePending(olderThanSeconds = 30): Promise<number> {
+    let resumed = 0;
+    for (const [name, provider] of this.deps.providers) {
+      const pending = await this.deps.transaction((tx) =>
+        this.deps.payments.pendingDeposits(tx, name, olderThanSeconds, 100),
+      );
+      for (const deposit of pending) {
+        await this.#submit(provider, toDeposit(deposit));
+        resumed++;
+      }
+    }
+    return resumed;
+  }
+
   async #submit(provider: PaymentProvider, deposit: Deposit): Promise<void> {
     const { providerRef } = await provider.createPayment({
       depositId: deposit.id,

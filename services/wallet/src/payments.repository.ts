@@ -131,6 +131,21 @@ export class PaymentsRepository {
     return toDeposit(result.rows[0]!);
   }
 
+  async pendingDeposits(
+    q: Queryable,
+    provider: string,
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<DepositRecord[]> {
+    const result = await q.query<DepositRow>(
+      `SELECT ${DEPOSIT_COLUMNS} FROM wallet.deposits
+       WHERE provider = $1 AND status = 'pending' AND updated_at < now() - $2 * interval '1 second'
+       ORDER BY created_at LIMIT $3`,
+      [provider, olderThanSeconds, limit],
+    );
+    return result.rows.map(toDeposit);
+  }
+
   async setProviderRef(q: Queryable, id: string, providerRef: string): Promise<void> {
     await q.query('UPDATE wallet.deposits SET provider_ref = $2, updated_at = now() WHERE id = $1', [
       id,

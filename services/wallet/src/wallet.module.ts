@@ -81,9 +81,10 @@ export function assembleWallet(ctx: ServiceContext) {
 async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>> {
   const parts = assembleWallet(ctx);
   const timers: NodeJS.Timeout[] = [];
+  /** Runs task now and then every ms, never two at once. */
   const every = (ms: number, task: () => Promise<unknown>, what: string) => {
     let running = false;
-    const timer = setInterval(() => {
+    const run = () => {
       if (running) return;
       running = true;
       task()
@@ -91,9 +92,11 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>>
         .finally(() => {
           running = false;
         });
-    }, ms);
+    };
+    const timer = setInterval(run, ms);
     timer.unref();
     timers.push(timer);
+    run();
   };
   return {
     port: parts.payments,
@@ -108,6 +111,7 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>>
     start: () => {
       every(1_000, () => parts.payments.expireHolds(), 'hold expiry');
       every(1_000, () => parts.journal.seal(), 'journal sealing');
+      every(30_000, () => parts.deposits.resumePending(), 'pending deposit follow-up');
     },
     stop: async () => {
       for (const timer of timers) clearInterval(timer);

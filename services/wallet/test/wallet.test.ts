@@ -245,6 +245,33 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
     expect(response.json().qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
   });
 
+  it('announces sends on the bus: one transaction_posted and a balance_changed per fan', async () => {
+    const [alice, bob] = [await newFan(t), await newFan(t)];
+    await fund(t, alice, '10.00');
+    const sent = await send(t, alice, { to: bob.id, amount: '4.00', asset: 'EUR' });
+    const transactionId = sent.json().transactionId;
+    const db = t.platform.database('wallet');
+    const posted = await db.query<{ payload: { kind: string; entries: unknown[] } }>(
+      "SELECT payload FROM wallet.outbox WHERE topic = 'wallet.transaction_posted' AND payload->>'transactionId' = $1",
+      [transactionId],
+    );
+    expect(posted.rows).toHaveLength(1);
+    expect(posted.rows[0]?.payload).toMatchObject({ kind: 'transfer', entries: expect.any(Array) });
+    const changed = await db.query<{ payload: { userId: string; posted: string; available: string } }>(
+      `SELECT payload FROM wallet.outbox WHERE topic = 'wallet.balance_changed' AND payload->>'userId' = ANY($1)
+       ORDER BY seq DESC LIMIT 2`,
+      [[alice.id, bob.id]],
+    );
+    expect(
+      changed.rows
+        .map((r) => r.payload)
+        .sort((a, b) => (a.userId === alice.id ? -1 : b.userId === alice.id ? 1 : 0)),
+    ).toEqual([
+      { userId: alice.id, asset: 'EUR', posted: '600', available: '600' },
+      { userId: bob.id, asset: 'EUR', posted: '400', available: '400' },
+    ]);
+  });
+
   it('passes the audit after all of the above', async () => {
     expect(await audit(t)).toMatchObject({ ok: true, problems: [] });
   });
