@@ -207,7 +207,7 @@ export class PaymentsService implements WalletPort {
     for (const id of ids) {
       const changes = await this.deps.transaction(async (tx) => {
         const hold = await this.deps.payments.lockHold(tx, id);
-        if (!hold || hold.status !== 'active' || !hold.expired) return [];
+        if (hold?.status !== 'active' || !hold.expired) return [];
         expired++;
         return (await this.#release(tx, hold, 'expired')).changes;
       });
