@@ -30,7 +30,7 @@ export class DepositsService {
     const amount = parseMoney(body.amount, body.asset);
     const provider = this.deps.providers.get(this.deps.defaultProvider)!;
     const request = { amount: amount.minor, asset: amount.asset, method: body.method };
-    const deposit = await this.deps.operations.run(
+    const { result: deposit, replayed } = await this.deps.operations.runReporting(
       `deposit:${userId}`,
       idempotencyKey,
       request,
@@ -60,7 +60,8 @@ export class DepositsService {
         return { result: toDeposit(created), changes: [] };
       },
     );
-    if (deposit.status === 'pending') await this.#submit(provider, deposit);
+    // A replay must not pay twice: a deposit whose submission was lost is resumed by resumePending.
+    if (!replayed) await this.#submit(provider, deposit);
     return deposit;
   }
 

@@ -27,6 +27,16 @@ export class Operations {
     request: unknown,
     operation: (tx: Queryable) => Promise<OperationOutcome<T>>,
   ): Promise<T> {
+    return (await this.runReporting(scope, key, request, operation)).result;
+  }
+
+  /** As run, telling whether the result was replayed (so side effects outside the transaction run once). */
+  async runReporting<T>(
+    scope: string,
+    key: string,
+    request: unknown,
+    operation: (tx: Queryable) => Promise<OperationOutcome<T>>,
+  ): Promise<{ result: T; replayed: boolean }> {
     const hash = requestHash(request);
     const outcome = await this.transaction(async (tx) => {
       if (!(await this.repository.claimOperation(tx, scope, key, hash))) {
@@ -39,7 +49,7 @@ export class Operations {
       return { ...done, replayed: false };
     });
     if (!outcome.replayed) this.onCommitted(outcome.changes);
-    return outcome.result;
+    return { result: outcome.result, replayed: outcome.replayed };
   }
 }
 

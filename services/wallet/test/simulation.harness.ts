@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-// biome-ignore lint/style/noRestrictedImports: tests compose the platform with identity
 import { identityModule } from '@pcf/identity';
 import {
   type Database,
@@ -196,12 +195,15 @@ async function installFaultInjection(db: Database): Promise<void> {
   await db.query(`
     CREATE TABLE IF NOT EXISTS wallet.sim_faults (
       point text PRIMARY KEY, nth integer NOT NULL, seen integer NOT NULL DEFAULT 0);
+    -- Sequences ignore rollbacks: this one remembers that a fault fired although its transaction rolled back.
+    CREATE SEQUENCE IF NOT EXISTS wallet.sim_fault_fired;
     CREATE OR REPLACE FUNCTION wallet.sim_fault() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE hit boolean;
     BEGIN
       UPDATE wallet.sim_faults SET seen = seen + 1 WHERE point = TG_TABLE_NAME || ':' || lower(TG_OP)
         RETURNING seen >= nth INTO hit;
       IF hit THEN
+        PERFORM nextval('wallet.sim_fault_fired');
         RAISE EXCEPTION 'sim_fault: injected failure at %:%', TG_TABLE_NAME, lower(TG_OP);
       END IF;
       RETURN NULL;
@@ -214,17 +216,24 @@ async function installFaultInjection(db: Database): Promise<void> {
   `);
 }
 
-export async function armFault(db: Database, point: FaultPoint, nth: number): Promise<void> {
-  await db.query('DELETE FROM wallet.sim_faults');
-  await db.query('INSERT INTO wallet.sim_faults (point, nth) VALUES ($1, $2)', [point, nth]);
+async function faultsFired(db: Database): Promise<number> {
+  const result = await db.query<{ fired: string }>(
+    'SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS fired FROM wallet.sim_fault_fired',
+  );
+  return Number(result.rows[0]!.fired);
 }
 
-/** Disarms the fault; true when it fired. */
-export async function disarmFault(db: Database): Promise<boolean> {
-  const result = await db.query<{ fired: boolean }>(
-    'DELETE FROM wallet.sim_faults RETURNING seen >= nth AS fired',
-  );
-  return result.rows[0]?.fired === true;
+/** Arms a fault at the point's nth row; returns a token for disarmFault. */
+export async function armFault(db: Database, point: FaultPoint, nth: number): Promise<number> {
+  await db.query('DELETE FROM wallet.sim_faults');
+  await db.query('INSERT INTO wallet.sim_faults (point, nth) VALUES ($1, $2)', [point, nth]);
+  return faultsFired(db);
+}
+
+/** Disarms the fault; true when it fired (even though the transaction it broke rolled back). */
+export async function disarmFault(db: Database, armed: number): Promise<boolean> {
+  await db.query('DELETE FROM wallet.sim_faults');
+  return (await faultsFired(db)) > armed;
 }
 
 export function isInjectedFault(error: unknown): boolean {
@@ -244,11 +253,21 @@ export interface AccountRow {
 }
 
 export interface StepProbe {
-  accounts: AccountRow[];
-  newEntries: { accountId: string; asset: string; sum: string; n: number; maxId: string }[];
+  /** md5 over the tracked non-zero accounts: "ownerType|ownerId|asset|posted|pending", by key, ";"-joined. */
+  accountsDigest: string;
+  /** md5 over the fans' active holds: "userId|asset|Σ amount", by key, ";"-joined. */
+  holdsDigest: string;
+  newEntries: {
+    accountId: string;
+    ownerType: string;
+    ownerId: string;
+    asset: string;
+    sum: string;
+    n: number;
+    maxId: string;
+  }[];
   newTransactions: { n: number; max: string };
   newOutbox: { n: number; max: string };
-  activeHolds: { accountId: string; sum: string }[];
   holds: { id: string; status: string; captured: string; refunded: string }[];
   deposits: { id: string; status: string; failureCode: string | null }[];
 }
@@ -256,9 +275,9 @@ export interface StepProbe {
 const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 /**
- * Cheap, per-step: the tracked accounts, entries and transactions added since the last probe (the ledger is
- * append-only, so sums of new entries extend the previous recomputation), active holds per account and the rows
- * of the holds and deposits the step touched.
+ * Cheap, per-step, one round trip: digests of every tracked account and of the active holds (compared with the
+ * model's), the entries, transactions and events added since the last probe (the ledger is append-only, so the
+ * sums of new entries extend the previous recomputation), and the rows of the holds and deposits the step touched.
  */
 export async function probeStep(
   db: Database,
@@ -269,20 +288,22 @@ export async function probeStep(
 ): Promise<StepProbe> {
   const result = await db.query<Record<keyof StepProbe, unknown>>(
     `SELECT
-      (SELECT coalesce(json_agg(json_build_object('id', a.id, 'ownerType', a.owner_type, 'ownerId', a.owner_id,
-          'asset', a.asset, 'posted', a.posted::text, 'pending', a.pending::text)), '[]'::json)
-         FROM wallet.accounts a WHERE a.owner_type = 'system' OR a.owner_id = ANY($4::text[])) AS "accounts",
-      (SELECT coalesce(json_agg(json_build_object('accountId', e.account_id, 'asset', e.asset, 'sum', e.s::text,
-          'n', e.n, 'maxId', e.m::text)), '[]'::json)
+      (SELECT md5(coalesce(string_agg(a.owner_type || '|' || a.owner_id || '|' || a.asset || '|' || a.posted::text
+          || '|' || a.pending::text, ';' ORDER BY (a.owner_type || '|' || a.owner_id || '|' || a.asset) COLLATE "C"), ''))
+         FROM wallet.accounts a WHERE (a.owner_type = 'system' OR a.owner_id = ANY($4::text[]))
+           AND (a.posted <> 0 OR a.pending <> 0)) AS "accountsDigest",
+      (SELECT md5(coalesce(string_agg(h.k || '|' || h.s::text, ';' ORDER BY h.k COLLATE "C"), ''))
+         FROM (SELECT user_id::text || '|' || asset AS k, sum(amount) AS s FROM wallet.holds
+               WHERE status = 'active' AND user_id::text = ANY($4::text[]) GROUP BY 1) h) AS "holdsDigest",
+      (SELECT coalesce(json_agg(json_build_object('accountId', e.account_id, 'ownerType', a.owner_type,
+          'ownerId', a.owner_id, 'asset', e.asset, 'sum', e.s::text, 'n', e.n, 'maxId', e.m::text)), '[]'::json)
          FROM (SELECT account_id, asset, sum(amount) AS s, count(*) AS n, max(id) AS m FROM wallet.entries
-               WHERE id > $1::bigint GROUP BY account_id, asset) e) AS "newEntries",
+               WHERE id > $1::bigint GROUP BY account_id, asset) e
+         JOIN wallet.accounts a ON a.id = e.account_id) AS "newEntries",
       (SELECT json_build_object('n', count(*), 'max', coalesce(max(seq), $2::bigint)::text)
          FROM wallet.transactions WHERE seq > $2::bigint) AS "newTransactions",
       (SELECT json_build_object('n', count(*), 'max', coalesce(max(seq), $3::bigint)::text)
          FROM wallet.outbox WHERE seq > $3::bigint) AS "newOutbox",
-      (SELECT coalesce(json_agg(json_build_object('accountId', h.account_id, 'sum', h.s::text)), '[]'::json)
-         FROM (SELECT account_id, sum(amount) AS s FROM wallet.holds
-               WHERE status = 'active' AND user_id::text = ANY($4::text[]) GROUP BY account_id) h) AS "activeHolds",
       (SELECT coalesce(json_agg(json_build_object('id', id, 'status', status, 'captured', captured::text,
           'refunded', refunded::text)), '[]'::json)
          FROM wallet.holds WHERE id = ANY($5::uuid[])) AS "holds",
@@ -293,14 +314,33 @@ export async function probeStep(
   );
   const row = result.rows[0]!;
   return {
-    accounts: parseJson(row.accounts),
+    accountsDigest: String(row.accountsDigest),
+    holdsDigest: String(row.holdsDigest),
     newEntries: parseJson(row.newEntries),
     newTransactions: parseJson(row.newTransactions),
     newOutbox: parseJson(row.newOutbox),
-    activeHolds: parseJson(row.activeHolds),
     holds: parseJson(row.holds),
     deposits: parseJson(row.deposits),
   };
+}
+
+/** The tracked accounts and the fans' active holds per account, row by row (to explain a digest mismatch). */
+export async function probeAccounts(
+  db: Database,
+  fanIds: string[],
+): Promise<{ accounts: AccountRow[]; activeHolds: { accountId: string; sum: string }[] }> {
+  const result = await db.query<{ accounts: unknown; active_holds: unknown }>(
+    `SELECT
+      (SELECT coalesce(json_agg(json_build_object('id', a.id, 'ownerType', a.owner_type, 'ownerId', a.owner_id,
+          'asset', a.asset, 'posted', a.posted::text, 'pending', a.pending::text)), '[]'::json)
+         FROM wallet.accounts a WHERE a.owner_type = 'system' OR a.owner_id = ANY($1::text[])) AS accounts,
+      (SELECT coalesce(json_agg(json_build_object('accountId', h.account_id, 'sum', h.s::text)), '[]'::json)
+         FROM (SELECT account_id, sum(amount) AS s FROM wallet.holds
+               WHERE status = 'active' AND user_id::text = ANY($1::text[]) GROUP BY account_id) h) AS active_holds`,
+    [fanIds],
+  );
+  const row = result.rows[0]!;
+  return { accounts: parseJson(row.accounts), activeHolds: parseJson(row.active_holds) };
 }
 
 export interface Counts {
@@ -313,6 +353,28 @@ export interface Counts {
   deposits: number;
   webhookEvents: number;
   quotes: number;
+}
+
+const COUNTS_SQL = `json_build_object(
+  'transactions', (SELECT count(*) FROM wallet.transactions),
+  'entries', (SELECT count(*) FROM wallet.entries),
+  'outbox', (SELECT count(*) FROM wallet.outbox),
+  'activity', (SELECT count(*) FROM wallet.activity),
+  'operations', (SELECT count(*) FROM wallet.operations),
+  'holds', (SELECT count(*) FROM wallet.holds),
+  'deposits', (SELECT count(*) FROM wallet.deposits),
+  'webhookEvents', (SELECT count(*) FROM wallet.webhook_events),
+  'quotes', (SELECT count(*) FROM wallet.quotes))`;
+
+function toCounts(value: unknown): Counts {
+  const counts = parseJson<Record<keyof Counts, number | string>>(value);
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as unknown as Counts;
+}
+
+/** Row counts of the wallet's tables (after an injected fault: nothing may have been left behind). */
+export async function probeCounts(db: Database): Promise<Counts> {
+  const result = await db.query<{ counts: unknown }>(`SELECT ${COUNTS_SQL} AS counts`);
+  return toCounts(result.rows[0]!.counts);
 }
 
 export interface FullProbe {
@@ -344,16 +406,7 @@ export interface FullProbe {
 export async function probeFull(db: Database, fanIds: string[]): Promise<FullProbe> {
   const result = await db.query<Record<string, unknown>>(
     `SELECT
-      (SELECT json_build_object(
-         'transactions', (SELECT count(*) FROM wallet.transactions),
-         'entries', (SELECT count(*) FROM wallet.entries),
-         'outbox', (SELECT count(*) FROM wallet.outbox),
-         'activity', (SELECT count(*) FROM wallet.activity),
-         'operations', (SELECT count(*) FROM wallet.operations),
-         'holds', (SELECT count(*) FROM wallet.holds),
-         'deposits', (SELECT count(*) FROM wallet.deposits),
-         'webhookEvents', (SELECT count(*) FROM wallet.webhook_events),
-         'quotes', (SELECT count(*) FROM wallet.quotes))) AS counts,
+      ${COUNTS_SQL} AS counts,
       (SELECT coalesce(max(id), 0)::text FROM wallet.entries) AS max_entry_id,
       (SELECT coalesce(max(seq), 0)::text FROM wallet.transactions) AS max_transaction_seq,
       (SELECT coalesce(max(seq), 0)::text FROM wallet.outbox) AS max_outbox_seq,
@@ -388,9 +441,8 @@ export async function probeFull(db: Database, fanIds: string[]): Promise<FullPro
     [fanIds],
   );
   const row = result.rows[0]!;
-  const counts = parseJson<Record<keyof Counts, number | string>>(row.counts);
   return {
-    counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as unknown as Counts,
+    counts: toCounts(row.counts),
     maxEntryId: String(row.max_entry_id),
     maxTransactionSeq: String(row.max_transaction_seq),
     maxOutboxSeq: String(row.max_outbox_seq),
