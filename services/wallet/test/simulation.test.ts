@@ -11,11 +11,11 @@ import { runSimulation, settingsFromEnv } from './simulation.run.ts';
 for (const backend of testBackends()) {
   describe(`wallet simulation (${backend.name})`, () => {
     it('agrees with the reference model at every step and leaves an audit-clean ledger', async () => {
-      const settings = { ...settingsFromEnv(2_000), strict: true };
+      const settings = { ...settingsFromEnv(10_000), strict: true };
       const report = await runSimulation(backend, settings);
       expect(report.findings).toEqual([]);
       expect(report.audit).toMatchObject({ ok: true, problems: [] });
       expect(report.stats.send ?? 0).toBeGreaterThan(0);
-    }, 240_000);
+    }, 400_000);
   });
 }
