@@ -249,11 +249,14 @@ async function measureHotAccount(settings: WalletSettings): Promise<ScenarioResu
         `    ${Math.round(measurement.requestsPerSecond).toLocaleString('en-US')} credits/s, p99 ${measurement.latencyP99} ms`,
       );
       const result = await audit(baseUrl, 'hot account on PostgreSQL');
-      const credits = await transactionCount(database, 'credit');
-      const pool = await queryOne<{ posted: string }>(
+      // One statement, one snapshot: a credit still in flight when the load stops lands in both or neither.
+      const pool = await queryOne<{ posted: string; credits: number }>(
         database,
-        `SELECT posted::text FROM wallet.accounts WHERE owner_type = 'system' AND owner_id = 'cashback_pool:platform'`,
+        `SELECT (SELECT posted::text FROM wallet.accounts
+                  WHERE owner_type = 'system' AND owner_id = 'cashback_pool:platform') AS posted,
+                (SELECT count(*)::int FROM wallet.transactions WHERE kind = 'credit') AS credits`,
       );
+      const credits = pool.credits;
       if (credits < measurement.succeeded) {
         throw new Error(`${measurement.succeeded} credits answered 200 but only ${credits} were posted`);
       }
