@@ -2,6 +2,8 @@ import replyFrom from '@fastify/reply-from';
 import { type Config, ConfigError, createHttpApp, Metrics } from '@pcf/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MODULES } from './modules.ts';
+import { webRoutes } from './web/web.routes.ts';
+import { publicKeyLookup } from './web/web.surface.ts';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -60,6 +62,12 @@ export async function createGateway(config: Config): Promise<Gateway> {
   app.get('/openapi.json', async () =>
     mergeSpecs(await Promise.all(upstreams.map((u) => fetchJson(`${u.url}/openapi.json`)))),
   );
+  const identity = upstreams.find((u) => u.name === 'identity');
+  if (identity) {
+    await app.register(
+      webRoutes({ publicOrigin: new URL(config.publicUrl).origin, lookupKey: publicKeyLookup(identity.url) }),
+    );
+  }
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks: Record<string, string> = {};

@@ -1,13 +1,14 @@
 import { ConfigError, createPlatform, loadConfig } from '@pcf/kernel';
 import { createGateway } from './gateway.ts';
 import { MODULES } from './modules.ts';
+import { platformWebSurface } from './web/web.surface.ts';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
   const server = config.gateway
     ? await createGateway(config)
-    : await createPlatform(config, { modules: MODULES });
+    : await createPlatform(config, { modules: MODULES, surfaces: [platformWebSurface(config)] });
   const address = await server.listen();
   const log = server.app.log;
   for (const line of server.banner) log.info(line);

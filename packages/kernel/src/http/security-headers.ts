@@ -10,9 +10,9 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     reply.headers({
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'strict-origin-when-cross-origin',
-      'cross-origin-resource-policy': 'same-site',
       'x-request-id': request.id,
     });
+    if (!reply.hasHeader('cross-origin-resource-policy')) reply.header('cross-origin-resource-policy', 'same-site');
     if (!reply.hasHeader('content-security-policy')) {
       reply.headers({ 'content-security-policy': API_CSP, 'x-frame-options': 'DENY' });
     }

@@ -3,7 +3,7 @@ import type { SecretKeyResolver } from '../auth/auth-plugin.ts';
 import { registerAuthentication } from '../auth/auth-plugin.ts';
 import type { JwksSource } from '../auth/token-verifier.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
-import { type Config, ConfigError } from '../config.ts';
+import { type Config, ConfigError, type ServiceName } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { type Broadcaster, MemoryBroadcaster, RedisBroadcaster } from '../events/broadcaster.ts';
 import { idempotentSubscription } from '../events/consumer.ts';
@@ -30,6 +30,8 @@ import { Ports } from './ports.ts';
 export interface PlatformOptions {
   /** Every service the platform knows; those selected by config.services run here, the others via HTTP ports. */
   modules: ServiceModule[];
+  /** Non-API surfaces (widget pages, SDK, demo) registered on the same app, with access to the ports. */
+  surfaces?: ((app: FastifyInstance, ports: { get<Port>(service: ServiceName): Port }) => Promise<void>)[];
 }
 
 /** What the platform itself needs from identity: keys to verify tokens, secret keys, allowed origins. */
@@ -168,6 +170,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       );
     }
   }
+  for (const surface of options.surfaces ?? []) await surface(app, ports);
   await app.ready();
 
   let purgeTimer: NodeJS.Timeout | undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
-import { createPlatform, type Platform } from '../../src/platform/platform.ts';
+import { createPlatform, type Platform, type PlatformOptions } from '../../src/platform/platform.ts';
 import type { ServiceModule } from '../../src/service.ts';
 import type { TestBackend } from './databases.ts';
 
@@ -24,6 +24,7 @@ export async function startTestPlatform(
   backend: TestBackend,
   modules: ServiceModule[],
   env: Record<string, string> = {},
+  surfaces: PlatformOptions['surfaces'] = [],
 ): Promise<TestPlatform> {
   const database = await backend.create();
   const dataDir = await mkdtemp(join(tmpdir(), 'pcf-test-'));
@@ -37,7 +38,7 @@ export async function startTestPlatform(
     },
     [],
   );
-  const platform = await createPlatform(config, { modules });
+  const platform = await createPlatform(config, { modules, surfaces });
   return {
     platform,
     request: ({ method, url, token, body, headers }) =>

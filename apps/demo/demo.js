@@ -1,0 +1,136 @@
+// The partner demo page: the three ways to integrate PaieCashFan, with a live event log.
+(() => {
+  const params = new URLSearchParams(location.search);
+  const apiKey = params.get('pk') || 'pk_test_monacoDemo2026';
+  const origin = location.origin;
+  const WIDGETS = ['wallet', 'shop', 'tickets', 'esim', 'social', 'ai'];
+  const EVENTS = [
+    'ready',
+    'error',
+    'action',
+    'balanceUpdated',
+    'newMessage',
+    'videoCallStarted',
+    'videoCallEnded',
+    'recommendationClicked',
+    'planPurchase',
+    'esimActivated',
+    'productAddedToCart',
+    'checkoutInitiated',
+    'liveShoppingJoined',
+    'ticketPurchaseInitiated',
+    'ticketPurchased',
+  ];
+  const TEXT = {
+    en: {
+      eyebrow: 'Demo partner site',
+      title: 'AS Monaco — Fan zone',
+      language: 'Language',
+      theme: 'Theme',
+      dark: 'Dark',
+      light: 'Light',
+      intro:
+        "This page plays a club's website. It embeds the PaieCashFan widgets in the three possible ways. Sign in inside the widget with the demo fan (fan@demo.paiecashfan.dev / AllezLesFans-2026).",
+      sdkTitle: 'Option 1 — JavaScript SDK',
+      logTitle: 'Event log',
+      refresh: 'Refresh',
+      clear: 'Clear',
+      othersTitle: 'The other widgets, through the same SDK',
+      iframeTitle: 'Option 2 — plain iframe',
+      restTitle: 'Option 3 — REST API',
+      email: 'Email',
+      password: 'Password',
+      run: 'Run',
+      docs: 'API reference',
+    },
+  };
+  const defaults = {};
+  for (const el of document.querySelectorAll('[data-i18n]')) defaults[el.dataset.i18n] = el.textContent;
+
+  for (const el of document.querySelectorAll('.origin')) el.textContent = origin;
+  for (const el of document.querySelectorAll('.pk')) el.textContent = apiKey;
+  const iframe = document.getElementById('plain-iframe');
+  iframe.src = `${origin}/widgets/wallet-widget.html?pk=${encodeURIComponent(apiKey)}`;
+
+  const log = document.getElementById('event-log');
+  const record = (widget, type, data) => {
+    const item = document.createElement('li');
+    const time = new Date().toLocaleTimeString();
+    const label = document.createElement('span');
+    label.className = 'type';
+    label.textContent = `${widget}.${type}`;
+    item.dataset.widget = widget;
+    item.dataset.type = type;
+    item.append(`${time} `, label, ` ${JSON.stringify(data ?? null)}`);
+    log.prepend(item);
+  };
+
+  if (typeof window.PaieCashFan !== 'function') {
+    record('demo', 'error', { message: 'The SDK did not load (is the front-end built? npm run build)' });
+    return;
+  }
+  const state = { locale: 'fr', theme: 'dark' };
+  const pcf = new window.PaieCashFan({ apiKey, environment: { baseUrl: origin }, locale: state.locale });
+  for (const name of WIDGETS) {
+    const module = pcf[name];
+    for (const event of EVENTS) module.on(event, (data) => record(name, event, data));
+    module.mount(`#${name}`);
+  }
+
+  document.getElementById('get-balance').addEventListener('click', async () => {
+    try {
+      record('wallet', 'getBalance()', await pcf.wallet.getBalance());
+    } catch (error) {
+      record('wallet', 'getBalance() rejected', { code: error.code, message: error.message });
+    }
+  });
+  document.getElementById('refresh').addEventListener('click', () => pcf.wallet.refresh());
+  document.getElementById('clear-log').addEventListener('click', () => log.replaceChildren());
+
+  const applyLocale = () => {
+    document.documentElement.lang = state.locale;
+    for (const el of document.querySelectorAll('[data-i18n]')) {
+      const key = el.dataset.i18n;
+      el.textContent = (state.locale === 'en' && TEXT.en[key]) || defaults[key];
+    }
+  };
+  const updateWidgets = () => {
+    for (const name of WIDGETS)
+      pcf[name].update({ locale: state.locale, appearance: { theme: state.theme } });
+  };
+  document.getElementById('locale').addEventListener('change', (event) => {
+    state.locale = event.target.value;
+    applyLocale();
+    updateWidgets();
+  });
+  document.getElementById('theme').addEventListener('change', (event) => {
+    state.theme = event.target.value;
+    document.documentElement.classList.toggle('light', state.theme === 'light');
+    updateWidgets();
+  });
+
+  const output = document.getElementById('rest-output');
+  document.getElementById('rest-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    output.textContent = '…';
+    try {
+      const login = await fetch(`${origin}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
+      });
+      const session = await login.json();
+      if (!login.ok) {
+        output.textContent = `POST /v1/auth/login → ${login.status}\n${JSON.stringify(session, null, 2)}`;
+        return;
+      }
+      const balance = await fetch(`${origin}/v1/wallet/balance`, {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      output.textContent = `GET /v1/wallet/balance → ${balance.status}\n${JSON.stringify(await balance.json(), null, 2)}`;
+    } catch (error) {
+      output.textContent = String(error);
+    }
+  });
+})();
