@@ -4,23 +4,6 @@
   const apiKey = params.get('pk') || 'pk_test_monacoDemo2026';
   const origin = location.origin;
   const WIDGETS = ['wallet', 'shop', 'tickets', 'esim', 'social', 'ai'];
-  const EVENTS = [
-    'ready',
-    'error',
-    'action',
-    'balanceUpdated',
-    'newMessage',
-    'videoCallStarted',
-    'videoCallEnded',
-    'recommendationClicked',
-    'planPurchase',
-    'esimActivated',
-    'productAddedToCart',
-    'checkoutInitiated',
-    'liveShoppingJoined',
-    'ticketPurchaseInitiated',
-    'ticketPurchased',
-  ];
   const TEXT = {
     en: {
       eyebrow: 'Demo partner site',
@@ -71,11 +54,9 @@
   }
   const state = { locale: 'fr', theme: 'dark' };
   const pcf = new window.PaieCashFan({ apiKey, environment: { baseUrl: origin }, locale: state.locale });
-  for (const name of WIDGETS) {
-    const module = pcf[name];
-    for (const event of EVENTS) module.on(event, (data) => record(name, event, data));
-    module.mount(`#${name}`);
-  }
+  // Height changes are frequent and say little: the log shows everything else.
+  pcf.on('*', (event) => event.event !== 'resize' && record(event.widget, event.event, event.data));
+  for (const name of WIDGETS) pcf[name].mount(`#${name}`);
 
   document.getElementById('get-balance').addEventListener('click', async () => {
     try {

@@ -127,7 +127,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Methods the host may call on a widget through PCF_REQUEST (widget-side names). */
 export interface WidgetMethods {
   /** Any widget: apply new locale / appearance / session token without remounting. */
-  update: { params: Partial<Pick<HelloData, 'locale' | 'appearance' | 'sessionToken' | 'options'>>; result: null };
+  update: {
+    params: Partial<Pick<HelloData, 'locale' | 'appearance' | 'sessionToken' | 'options'>>;
+    result: null;
+  };
   'wallet.getBalance': { params: undefined; result: { balance: string; currency: string } };
   'wallet.sendPayment': {
     /** idempotencyKey: sent by the SDK so a request re-sent after an iframe reload never pays twice (pass it as Idempotency-Key). */

@@ -12,7 +12,8 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
       'referrer-policy': 'strict-origin-when-cross-origin',
       'x-request-id': request.id,
     });
-    if (!reply.hasHeader('cross-origin-resource-policy')) reply.header('cross-origin-resource-policy', 'same-site');
+    if (!reply.hasHeader('cross-origin-resource-policy'))
+      reply.header('cross-origin-resource-policy', 'same-site');
     if (!reply.hasHeader('content-security-policy')) {
       reply.headers({ 'content-security-policy': API_CSP, 'x-frame-options': 'DENY' });
     }

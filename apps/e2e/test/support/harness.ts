@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { type ServerProcess, startServer } from '../../../server/test/process.ts';
+import { launchChromium } from './chromium.ts';
+import { type HostServer, startHostServer } from './host-server.ts';
+
+export const ADMIN = { email: 'root@e2e.test', password: 'root-password-e2e' };
+export const FAN_PASSWORD = 'fan-password-e2e';
+
+export interface Fan {
+  id: string;
+  email: string;
+  handle: string;
+  token: string;
+}
+
+export interface E2E {
+  /** http://localhost:<port>: API, widgets, SDK. */
+  platformUrl: string;
+  /** The partner's site, http://127.0.0.1:<port>: another origin and another site. */
+  host: HostServer;
+  /** Another site whose origin no key allows. */
+  strangerHost: HostServer;
+  publishableKey: string;
+  secretKey: string;
+  browser: Browser;
+  server: ServerProcess;
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  signUp(name: string): Promise<Fan>;
+  close(): Promise<void>;
+}
+
+export interface E2EOptions {
+  env?: Record<string, string>;
+}
+
+/** The platform as `npm start` runs it (PGlite), a partner with keys for the host origin, and Chromium. */
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  const port = await freePort();
+  const platformUrl = `http://localhost:${port}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'pcf-e2e-'));
+  const server = await startServer({
+    PORT: String(port),
+    PCF_PUBLIC_URL: platformUrl,
+    PCF_DATA_DIR: dataDir,
+    PCF_DEMO: '0',
+    PCF_ADMIN_EMAIL: ADMIN.email,
+    PCF_ADMIN_PASSWORD: ADMIN.password,
+    PCF_RATE_LIMIT_IP: '1000000',
+    PCF_RATE_LIMIT_USER: '1000000',
+    PCF_SANDBOX_CONFIRM_MS: '300',
+    ...options.env,
+  });
+  const api = apiClient(server.url);
+  const admin = await api('POST', '/v1/auth/login', ADMIN);
+  const adminToken = admin.accessToken as string;
+  const slug = `club-${randomUUID().slice(0, 8)}`;
+  const { partner } = await api(
+    'POST',
+    '/v1/partners',
+    {
+      name: 'E2E Club',
+      slug,
+      admin: { email: `${slug}@e2e.test`, password: FAN_PASSWORD, displayName: 'Club admin' },
+    },
+    adminToken,
+  );
+  const secret = await api('POST', `/v1/partners/${partner.id}/keys`, { kind: 'secret' }, adminToken);
+  const host = await startHostServer({ platformUrl: server.url, secretKey: secret.secret });
+  const strangerHost = await startHostServer({ platformUrl: server.url, secretKey: secret.secret });
+  const publishable = await api(
+    'POST',
+    `/v1/partners/${partner.id}/keys`,
+    { kind: 'publishable', allowedOrigins: [host.origin] },
+    adminToken,
+  );
+  const browser = await launchChromium();
+
+  return {
+    platformUrl,
+    host,
+    strangerHost,
+    publishableKey: publishable.publishableKey,
+    secretKey: secret.secret,
+    browser,
+    server,
+    async newPage(viewport = { width: 1280, height: 900 }) {
+      const context = await browser.newContext({ viewport });
+      return context.newPage();
+    },
+    async signUp(name) {
+      const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@e2e.test`;
+      const body = await api('POST', '/v1/auth/signup', { email, password: FAN_PASSWORD, displayName: name });
+      return { id: body.user.id, email, handle: body.user.handle, token: body.accessToken };
+    },
+    async close() {
+      await browser.close();
+      await host.close();
+      await strangerHost.close();
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test fixtures read loosely typed API answers
+type Json = Record<string, any>;
+
+function apiClient(baseUrl: string) {
+  return async (method: string, path: string, body?: unknown, token?: string): Promise<Json> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    return JSON.parse(text) as Json;
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || address === null) throw new Error('no free port');
+  return address.port;
+}
+
+/** The SDK script tag as a partner writes it. */
+export function sdkScript(e2e: Pick<E2E, 'platformUrl'>): string {
+  return `<script src="${e2e.platformUrl}/sdk/paiecashfan-sdk.js"></script>`;
+}

@@ -1,0 +1,153 @@
+import { Button, ConfirmStep, formatMoney, locale, SelectField, TextField, useWidget } from '@pcf/widget-kit';
+import { useState } from 'preact/hooks';
+import { readAmount } from './amount-input.ts';
+import { Panel } from './Panel.tsx';
+import { sendErrorMessage } from './send-error.ts';
+import { ASSETS, type SendRequest, walletApi } from './wallet-api.ts';
+import { t } from './wallet-messages.ts';
+import type { WalletStore } from './wallet-store.ts';
+
+type Step =
+  | { name: 'form' }
+  | { name: 'confirm'; request: SendRequest; idempotencyKey: string }
+  | { name: 'done'; request: SendRequest; recipient: string };
+
+/** Send money to another fan: form, confirmation step, then success or a clear error. */
+export function SendPanel({ store }: { store: WalletStore }) {
+  const { api } = useWidget();
+  const [to, setTo] = useState('');
+  const [input, setInput] = useState('');
+  const [asset, setAsset] = useState('EUR');
+  const [note, setNote] = useState('');
+  const [amountError, setAmountError] = useState<string | null>(null);
+  const [step, setStep] = useState<Step>({ name: 'form' });
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const current = locale.value;
+  const available = store.balance.value?.assets.find((row) => row.asset === asset)?.available;
+
+  const review = (event: Event) => {
+    event.preventDefault();
+    const read = readAmount(input, asset);
+    if ('error' in read) return setAmountError(read.error);
+    setAmountError(null);
+    setFailure(null);
+    const request: SendRequest = {
+      to: to.trim(),
+      amount: read.amount,
+      asset,
+      ...(note.trim() ? { note: note.trim() } : {}),
+    };
+    setStep({ name: 'confirm', request, idempotencyKey: crypto.randomUUID() });
+  };
+
+  const confirm = async () => {
+    if (step.name !== 'confirm') return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      const result = await walletApi.send(api, step.request, step.idempotencyKey);
+      const counterparty = result.counterparty as { name?: unknown } | null | undefined;
+      const recipient = typeof counterparty?.name === 'string' ? counterparty.name : step.request.to;
+      setStep({ name: 'done', request: step.request, recipient });
+      void store.refresh().catch(() => undefined);
+    } catch (error) {
+      setFailure(sendErrorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step.name === 'done') {
+    return (
+      <Panel id="send" title={t('sendTitle')}>
+        <p class="pcf-status pcf-status--confirmed" role="status" data-testid="send-success">
+          {t('sent', {
+            amount: formatMoney(step.request.amount, step.request.asset, current),
+            name: step.recipient,
+          })}
+        </p>
+        <Button
+          variant="secondary"
+          onClick={() => {
+            setInput('');
+            setNote('');
+            setStep({ name: 'form' });
+          }}
+        >
+          {t('sendAnother')}
+        </Button>
+      </Panel>
+    );
+  }
+
+  if (step.name === 'confirm') {
+    const { request } = step;
+    const rows: [string, string][] = [
+      [t('to'), request.to],
+      [t('amount'), formatMoney(request.amount, request.asset, current)],
+    ];
+    if (request.note) rows.push([t('note'), request.note]);
+    return (
+      <Panel id="send" title={t('sendTitle')}>
+        <ConfirmStep
+          title={t('confirmTitle')}
+          rows={rows}
+          busy={busy}
+          onConfirm={confirm}
+          onCancel={() => setStep({ name: 'form' })}
+          confirmLabel={t('confirmSend')}
+          confirmTestId="send-confirm"
+        >
+          {failure && (
+            <p class="pcf-form-error" role="alert" data-testid="send-error" data-code={failure.code}>
+              {failure.message}
+            </p>
+          )}
+        </ConfirmStep>
+      </Panel>
+    );
+  }
+
+  return (
+    <Panel id="send" title={t('sendTitle')}>
+      <form onSubmit={review}>
+        <TextField
+          label={t('to')}
+          hint={t('toHint')}
+          value={to}
+          onValue={setTo}
+          autoComplete="off"
+          spellcheck={false}
+          required
+          maxLength={254}
+          testId="send-to"
+        />
+        <div class="pcf-inline-fields">
+          <TextField
+            label={t('amount')}
+            value={input}
+            onValue={setInput}
+            inputMode="decimal"
+            autoComplete="off"
+            required
+            hint={available ? t('available', { amount: formatMoney(available, asset, current) }) : undefined}
+            error={amountError}
+            testId="send-amount"
+          />
+          <SelectField
+            label={t('asset')}
+            value={asset}
+            options={ASSETS}
+            onValue={setAsset}
+            testId="send-asset"
+          />
+        </div>
+        <TextField label={t('note')} value={note} onValue={setNote} maxLength={140} testId="send-note" />
+        <Button type="submit" testId="send-submit">
+          {t('sendReview')}
+        </Button>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,15 @@
+import { bootWidget } from '@pcf/widget-kit';
+import { WalletApp } from './WalletApp.tsx';
+import { registerWalletMethods } from './wallet-methods.ts';
+import { WalletStore } from './wallet-store.ts';
+import './wallet.css';
+
+bootWidget({
+  name: 'wallet',
+  setup: (context) => {
+    const store = new WalletStore(context);
+    registerWalletMethods(context, store);
+    return store;
+  },
+  App: WalletApp,
+});

@@ -1,0 +1,61 @@
+import { DEFAULT_TIMEOUT_MS } from '@pcf/widget-kit/protocol';
+import { PcfError } from './errors.ts';
+import type { TokenSource } from './token-source.ts';
+
+/** Calls the REST API with the session token; rejects PcfError (problem+json mapped, 401 retried once). */
+export type ApiClient = <T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  idempotencyKey?: string,
+) => Promise<T>;
+
+/** The PcfError for a failed API response (RFC 9457 problem+json body when there is one). */
+export function problemError(status: number, body: unknown): PcfError {
+  const problem = (body ?? {}) as { title?: unknown; detail?: unknown; code?: unknown };
+  const message = [problem.detail, problem.title].find((text) => typeof text === 'string') as
+    | string
+    | undefined;
+  return new PcfError(status === 401 ? 'PCF_UNAUTHENTICATED' : 'PCF_API_ERROR', message ?? `HTTP ${status}`, {
+    status,
+    apiCode: typeof problem.code === 'string' ? problem.code : undefined,
+  });
+}
+
+export function createApiClient(baseUrl: string, tokens: TokenSource): ApiClient {
+  const attempt = async (method: string, path: string, token: string, body: unknown, key?: string) => {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (key) headers['Idempotency-Key'] = key;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), DEFAULT_TIMEOUT_MS);
+    try {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal,
+      });
+      return { status: response.status, ok: response.ok, payload: await response.json().catch(() => null) };
+    } catch (error) {
+      throw abort.signal.aborted
+        ? new PcfError('PCF_TIMEOUT', `${path}: no answer`)
+        : new PcfError('PCF_API_ERROR', `${path}: ${(error as Error)?.message ?? error}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return async <T>(method: 'GET' | 'POST', path: string, body?: unknown, key?: string) => {
+    let token = await tokens.get();
+    if (!token) throw new PcfError('PCF_UNAUTHENTICATED', 'No session token');
+    let result = await attempt(method, path, token, body, key);
+    if (result.status === 401) {
+      // An expired token: fetch a fresh one once (the idempotency key keeps a retried payment single).
+      token = await tokens.get(token);
+      if (token) result = await attempt(method, path, token, body, key);
+    }
+    if (!result.ok) throw problemError(result.status, result.payload);
+    return result.payload as T;
+  };
+}

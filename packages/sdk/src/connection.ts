@@ -1,0 +1,155 @@
+import {
+  ACK,
+  type AckData,
+  DEFAULT_TIMEOUT_MS,
+  type Envelope,
+  envelope,
+  HELLO,
+  type HelloData,
+  REQUEST,
+  RESPONSE,
+  type RequestData,
+  type ResponseData,
+  SYN,
+  WIDGET_EVENTS,
+  type WidgetEventType,
+  type WidgetName,
+} from '@pcf/widget-kit/protocol';
+import { PcfError } from './errors.ts';
+import { randomId } from './random-id.ts';
+import { createRequestTracker } from './request-tracker.ts';
+
+export const HELLO_RETRY_MS = 250;
+
+/** What a connection needs from its mount: how to post, the hello data, and where events go. */
+export interface ConnectionHooks {
+  widget: WidgetName;
+  /** Posts to the iframe's window with targetOrigin = the widget origin. */
+  post(message: Envelope): void;
+  /** Runs before each handshake (gets a fresh token); must not reject. */
+  prepare(): Promise<void>;
+  /** PCF_HELLO data, read at every send so changes made meanwhile are included. */
+  hello(): HelloData;
+  /** Answers a widget → host PCF_REQUEST. */
+  answer(method: string, params: unknown): Promise<unknown>;
+  onEvent(type: WidgetEventType, data: unknown): void;
+  onConnected(ack: AckData): void;
+  onHandshakeFailed(): void;
+}
+
+/** The host side of one iframe: handshake, request/response with ids, events. */
+export interface Connection {
+  readonly connected: boolean;
+  /** The iframe's load event: (re)starts the handshake, unless this document already did with its PCF_SYN. */
+  onLoad(): void;
+  /** Handles an envelope already checked to come from our iframe and the widget origin. */
+  receive(message: Envelope): void;
+  /** Sends a PCF_REQUEST (queued until the handshake is done) and waits for its PCF_RESPONSE. */
+  call(method: string, params?: unknown, timeoutMs?: number): Promise<unknown>;
+  /** Sends a fire-and-forget message (queued until the handshake is done). */
+  notify(type: string, data: unknown): void;
+  /** Stops everything and rejects pending requests with `error`. */
+  close(error: PcfError): void;
+}
+
+const isEventType = (type: string): type is WidgetEventType => Object.keys(WIDGET_EVENTS).includes(type);
+
+export function createConnection(hooks: ConnectionHooks): Connection {
+  const requests = createRequestTracker();
+  const queue: Envelope[] = [];
+  const idPrefix = randomId();
+  let nextId = 0;
+  let connected = false;
+  let closed = false;
+  let round = 0;
+  let helloSent = false;
+  let synced = false;
+  let retry: ReturnType<typeof setInterval> | undefined;
+
+  const send = (type: string, data: unknown, id?: string) =>
+    hooks.post(envelope(hooks.widget, type, data, id));
+  const stopRetry = () => {
+    clearInterval(retry);
+    retry = undefined;
+  };
+
+  const handshake = async () => {
+    const current = ++round;
+    connected = false;
+    helloSent = false;
+    stopRetry();
+    await hooks.prepare();
+    if (current !== round || closed) return;
+    const sayHello = () => send(HELLO, hooks.hello());
+    sayHello();
+    helloSent = true;
+    let tries = 0;
+    retry = setInterval(() => {
+      if (++tries * HELLO_RETRY_MS < DEFAULT_TIMEOUT_MS) return sayHello();
+      stopRetry();
+      hooks.onHandshakeFailed();
+    }, HELLO_RETRY_MS);
+  };
+
+  const respond = async (id: string, request: unknown) => {
+    let response: ResponseData;
+    try {
+      const { method, params } = request as RequestData;
+      response = { ok: true, result: await hooks.answer(method, params) };
+    } catch (error) {
+      const code = error instanceof PcfError ? error.code : 'PCF_BAD_REQUEST';
+      response = { ok: false, error: { code, message: String((error as Error)?.message ?? error) } };
+    }
+    if (!closed) send(RESPONSE, response, id);
+  };
+
+  const onAck = (ack: AckData) => {
+    if (connected || !helloSent || ack?.instanceId !== hooks.hello().instanceId) return;
+    connected = true;
+    stopRetry();
+    // Requests sent to a page that has since reloaded were never answered: send them again.
+    for (const message of [...requests.pending(), ...queue.splice(0)]) hooks.post(message);
+    hooks.onConnected(ack);
+  };
+
+  return {
+    get connected() {
+      return connected;
+    },
+    onLoad() {
+      if (!synced) void handshake();
+      synced = false;
+    },
+    receive({ type, id, data }) {
+      if (closed) return;
+      if (type === SYN) {
+        synced = true;
+        void handshake();
+      } else if (type === ACK) onAck(data as AckData);
+      else if (type === RESPONSE && id) requests.settle(id, data);
+      else if (type === REQUEST && id) void respond(id, data);
+      else if (isEventType(type)) hooks.onEvent(type, data);
+    },
+    call(method, params, timeoutMs = DEFAULT_TIMEOUT_MS) {
+      if (closed) return Promise.reject(new PcfError('PCF_NOT_MOUNTED', 'The widget is not mounted'));
+      const id = `${idPrefix}-${++nextId}`;
+      const message = envelope<RequestData>(hooks.widget, REQUEST, { method, params }, id);
+      const answer = requests.track(id, message, timeoutMs);
+      if (connected) hooks.post(message);
+      return answer;
+    },
+    notify(type, data) {
+      const message = envelope(hooks.widget, type, data);
+      if (connected) hooks.post(message);
+      else if (!closed) queue.push(message);
+    },
+    close(error) {
+      closed = true;
+      connected = false;
+      round++;
+      stopRetry();
+      queue.length = 0;
+      requests.rejectAll(error);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Envelope, ErrorCode, RequestData } from '@pcf/widget-kit/protocol';
+import { PcfError } from './errors.ts';
+
+/** Outgoing requests waiting for their PCF_RESPONSE, each with its own timeout. */
+export interface RequestTracker {
+  /** Registers a request; the promise settles with its response or PCF_TIMEOUT. */
+  track(id: string, message: Envelope<RequestData>, timeoutMs: number): Promise<unknown>;
+  /** Settles the request with this id from a PCF_RESPONSE payload (ResponseData); false if none is pending. */
+  settle(id: string, response: unknown): boolean;
+  /** The requests still unanswered, oldest first (re-sent after a re-handshake). */
+  pending(): Envelope<RequestData>[];
+  /** Rejects every pending request and clears their timers. */
+  rejectAll(error: PcfError): void;
+}
+
+interface Pending {
+  message: Envelope<RequestData>;
+  resolve(result: unknown): void;
+  reject(error: PcfError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+type Failure = { code?: unknown; message?: unknown };
+
+/** The PcfError of a failed response; a code that is not PCF_* (an API code) becomes PCF_API_ERROR + apiCode. */
+function responseError({ code, message }: Failure): PcfError {
+  const text = typeof message === 'string' ? message : 'The widget could not answer';
+  if (typeof code === 'string' && code.startsWith('PCF_')) return new PcfError(code as ErrorCode, text);
+  return new PcfError('PCF_API_ERROR', text, { apiCode: typeof code === 'string' ? code : undefined });
+}
+
+export function createRequestTracker(): RequestTracker {
+  const waiting = new Map<string, Pending>();
+  const finish = (id: string) => {
+    const entry = waiting.get(id);
+    if (entry) {
+      clearTimeout(entry.timer);
+      waiting.delete(id);
+    }
+    return entry;
+  };
+  return {
+    track(id, message, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          finish(id)?.reject(
+            new PcfError('PCF_TIMEOUT', `${message.data.method} got no answer within ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        waiting.set(id, { message, resolve, reject, timer });
+      });
+    },
+    settle(id, response) {
+      const entry = finish(id);
+      if (!entry) return false;
+      const { ok, result, error } = (response ?? {}) as { ok?: unknown; result?: unknown; error?: Failure };
+      if (ok === true) entry.resolve(result);
+      else entry.reject(responseError(error ?? {}));
+      return true;
+    },
+    pending: () => [...waiting.values()].map((entry) => entry.message),
+    rejectAll(error) {
+      for (const id of [...waiting.keys()]) finish(id)?.reject(error);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { ComponentType } from 'preact';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { observeHeight } from './auto-height.ts';
+import { tc } from './common-messages.ts';
+import { connect } from './connect.ts';
+import { setLocale } from './i18n.ts';
+import type { WidgetName } from './protocol.ts';
+import { fetchPublishableKey } from './publishable-key.ts';
+import { applyAppearance } from './theme.ts';
+import { Announcer } from './ui/Announcer.tsx';
+import { ErrorState } from './ui/ErrorState.tsx';
+import { Skeleton } from './ui/Skeleton.tsx';
+import { readUrlHints } from './url-hints.ts';
+import './ui/base.css';
+import { type WidgetContext, WidgetContextProvider } from './widget-context.ts';
+
+export interface WidgetDefinition<State> {
+  name: WidgetName;
+  /**
+   * Creates the widget's state and registers its bridge methods and host-message listeners. Runs once the key is
+   * valid, before the handshake, so the host's first requests find their handlers.
+   */
+  setup: (context: WidgetContext) => State;
+  App: ComponentType<{ state: State }>;
+}
+
+type BootState<State> =
+  | { phase: 'loading' }
+  | { phase: 'failed'; code: string }
+  | { phase: 'ready'; context: WidgetContext; widgetState: State };
+
+function Boot<State>({ definition, pk }: { definition: WidgetDefinition<State>; pk: string | null }) {
+  const [state, setState] = useState<BootState<State>>({ phase: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let stopHeight: (() => void) | undefined;
+    (async () => {
+      const key = pk === null ? null : await fetchPublishableKey(pk).catch(() => undefined);
+      if (key === undefined) return setState({ phase: 'failed', code: 'network_error' });
+      if (key === null) return setState({ phase: 'failed', code: 'PCF_INVALID_KEY' });
+      const { context, status, settled } = connect(definition.name, key);
+      if (status === 'denied') return setState({ phase: 'failed', code: 'PCF_ORIGIN_DENIED' });
+      const widgetState = definition.setup(context);
+      const content = document.getElementById('app');
+      if (content)
+        stopHeight = observeHeight(content, (height) => context.bridge.emit('WIDGET_RESIZE', { height }));
+      await settled;
+      setState({ phase: 'ready', context, widgetState });
+    })();
+    return () => stopHeight?.();
+  }, [attempt]);
+
+  if (state.phase === 'loading') return <Skeleton />;
+  if (state.phase === 'ready') {
+    const { App } = definition;
+    return (
+      <WidgetContextProvider.Provider value={state.context}>
+        <App state={state.widgetState} />
+      </WidgetContextProvider.Provider>
+    );
+  }
+  if (state.code === 'PCF_INVALID_KEY' || state.code === 'PCF_ORIGIN_DENIED') {
+    const invalid = state.code === 'PCF_INVALID_KEY';
+    return (
+      <ErrorState
+        isPage
+        testId="widget-error"
+        code={state.code}
+        title={invalid ? tc('invalidKeyTitle') : tc('originDeniedTitle')}
+        message={invalid ? tc('invalidKey') : tc('originDenied')}
+      />
+    );
+  }
+  return (
+    <ErrorState
+      testId="widget-error"
+      code={state.code}
+      message={tc('networkError')}
+      onRetry={() => {
+        setState({ phase: 'loading' });
+        setAttempt(attempt + 1);
+      }}
+    />
+  );
+}
+
+/**
+ * Starts a widget page: URL hints (pk, locale, theme), key check, handshake with the host, then the widget's App.
+ * An unknown or revoked key, or a parent origin the key does not allow, renders an error and nothing else.
+ */
+export function bootWidget<State>(definition: WidgetDefinition<State>): void {
+  const hints = readUrlHints(location.search);
+  setLocale(hints.locale ?? 'fr');
+  applyAppearance({ theme: hints.theme ?? 'dark' });
+  document.title = `${tc(`widget.${definition.name}`)} · PaieCashFan`;
+  const root = document.getElementById('app');
+  if (!root) return;
+  render(
+    <main class="pcf-widget">
+      <Boot<State> definition={definition} pk={hints.pk} />
+      <Announcer />
+    </main>,
+    root,
+  );
+}

@@ -1,0 +1,18 @@
+export { ApiClient } from './api.ts';
+export { bootWidget, type WidgetDefinition } from './boot.tsx';
+export { BridgeError } from './bridge-error.ts';
+export { tc } from './common-messages.ts';
+export { followEventStream } from './event-stream.ts';
+export { formatDateTime, locale, translator } from './i18n.ts';
+export { ASSET_DECIMALS, formatMoney, isNegative, parseAmount } from './money.ts';
+export { ApiError } from './problem.ts';
+export { announce } from './ui/Announcer.tsx';
+export { Button } from './ui/Button.tsx';
+export { ComingSoon } from './ui/ComingSoon.tsx';
+export { ConfirmStep } from './ui/ConfirmStep.tsx';
+export { EmptyState } from './ui/EmptyState.tsx';
+export { ErrorState } from './ui/ErrorState.tsx';
+export { SelectField, TextField } from './ui/Field.tsx';
+export { SignInForm } from './ui/SignInForm.tsx';
+export { Skeleton } from './ui/Skeleton.tsx';
+export { useWidget, type WidgetContext } from './widget-context.ts';

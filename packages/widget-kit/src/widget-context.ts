@@ -1,0 +1,25 @@
+import type { Signal } from '@preact/signals';
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { ApiClient } from './api.ts';
+import type { WidgetBridge } from './bridge.ts';
+import type { WidgetName } from './protocol.ts';
+import type { Session } from './session.ts';
+
+/** What every part of a widget shares: its bridge to the host, the fan's session and the API client. */
+export interface WidgetContext {
+  widget: WidgetName;
+  bridge: WidgetBridge;
+  session: Session;
+  api: ApiClient;
+  /** Widget-specific options from mount() / update(). */
+  options: Signal<Record<string, unknown>>;
+}
+
+export const WidgetContextProvider = createContext<WidgetContext | null>(null);
+
+export function useWidget(): WidgetContext {
+  const context = useContext(WidgetContextProvider);
+  if (context === null) throw new Error('useWidget() outside a booted widget');
+  return context;
+}

@@ -1,0 +1,58 @@
+/**
+ * Builds the front-end (SDK, widget pages) when its output is missing or older than its sources.
+ * Run before `npm start` and before the tests; `npm run build` always rebuilds.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const TARGETS = [
+  {
+    workspace: '@pcf/sdk',
+    outputs: ['packages/sdk/dist/paiecashfan-sdk.js', 'packages/sdk/dist/paiecashfan-sdk.mjs'],
+    sources: ['packages/sdk/src', 'packages/sdk/build.ts', 'packages/widget-kit/src/protocol.ts'],
+  },
+  {
+    workspace: '@pcf/widgets',
+    outputs: ['apps/widgets/dist/wallet-widget.html', 'apps/widgets/dist/shop-widget.html'],
+    sources: [
+      'apps/widgets/src',
+      'apps/widgets/build.ts',
+      'apps/widgets/vite.config.ts',
+      'packages/widget-kit/src',
+    ],
+  },
+];
+
+function newestMtime(path: string): number {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function oldestOutput(paths: string[]): number {
+  return Math.min(...paths.map((p) => statSync(join(ROOT, p), { throwIfNoEntry: false })?.mtimeMs ?? 0));
+}
+
+export function ensureBuilt(): void {
+  for (const target of TARGETS) {
+    const sources = Math.max(...target.sources.map((s) => newestMtime(join(ROOT, s))));
+    if (oldestOutput(target.outputs) >= sources) continue;
+    process.stdout.write(`building ${target.workspace} (output missing or stale)…\n`);
+    execFileSync('npm', ['run', 'build', '--silent', '-w', target.workspace], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+}
+
+/** Vitest global setup (PCF_SKIP_BUILD=1 skips it, e.g. while iterating on back-end tests only). */
+export default function setup(): void {
+  if (process.env.PCF_SKIP_BUILD !== '1') ensureBuilt();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureBuilt();
