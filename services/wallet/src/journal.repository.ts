@@ -38,10 +38,17 @@ export class JournalRepository {
     q: Queryable,
     rows: { position: number; transactionId: string; prevHash: string; hash: string }[],
   ) {
-    for (const row of rows) {
+    if (rows.length > 0) {
+      // One statement for the whole batch (the sealer runs beside the load; a round trip per link would not keep up).
       await q.query(
-        'INSERT INTO wallet.journal (position, transaction_id, prev_hash, hash) VALUES ($1, $2, $3, $4)',
-        [row.position, row.transactionId, row.prevHash, row.hash],
+        `INSERT INTO wallet.journal (position, transaction_id, prev_hash, hash)
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
+        [
+          rows.map((r) => r.position),
+          rows.map((r) => r.transactionId),
+          rows.map((r) => r.prevHash),
+          rows.map((r) => r.hash),
+        ],
       );
     }
     const last = rows.at(-1);

@@ -16,9 +16,194 @@ export interface Posting {
   amount: bigint;
 }
 
+export interface AccountKey {
+  ownerType: OwnerType;
+  ownerId: string;
+  asset: Asset;
+}
+
+/** An activity row written with a posted operation (status completed, created at the statement's time). */
+export interface PostedActivity {
+  id: string;
+  userId: string;
+  type: string;
+  asset: Asset;
+  amount: bigint;
+  counterparty: unknown;
+  reference: string | null;
+  note: string | null;
+}
+
+/** Everything one operation writes, in one statement (see LedgerRepository.postOperation). */
+export interface PostedOperation {
+  operation: {
+    scope: string;
+    key: string;
+    requestHash: string;
+    result: unknown;
+    /** Top-level field of result set to the statement's time (ISO, ms), like the activity rows' created_at. */
+    stampField: string | null;
+  };
+  transaction: {
+    id: string;
+    kind: TransactionKind;
+    reference: string | null;
+    metadata: Record<string, unknown>;
+  };
+  postings: Posting[];
+  activity: PostedActivity[];
+  events: { outboxTable: string; source: string; transactionPosted: Record<string, unknown> };
+}
+
+/** Constraint names the ledger's callers recognise. */
+export const FAN_NOT_NEGATIVE = 'fan_accounts_never_negative';
+export const OPERATIONS_KEY = 'operations_pkey';
+
 /** Accounts, transactions, entries and operation records: the ledger's SQL. */
 export class LedgerRepository {
   constructor(private readonly db: Database) {}
+
+  /**
+   * Ids of the accounts, creating missing ones at zero — in its own statement and transaction (an empty account
+   * is not a movement of money), so the ids returned are committed and may be cached.
+   */
+  async ensureAccounts(keys: AccountKey[], newId: () => string): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let attempt = 0; attempt < 3 && found.size < keys.length; attempt++) {
+      const missing = keys.filter((k) => !found.has(accountKey(k)));
+      // The INSERT's RETURNING gives the accounts it created; the SELECT (statement snapshot) those that existed.
+      // An account another transaction committed after the snapshot is in neither: the next attempt sees it.
+      const result = await this.db.query<{
+        id: string;
+        owner_type: OwnerType;
+        owner_id: string;
+        asset: Asset;
+      }>(
+        `WITH wanted AS (
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS w(id, owner_type, owner_id, asset)),
+         created AS (
+           INSERT INTO wallet.accounts (id, owner_type, owner_id, asset)
+           SELECT id, owner_type, owner_id, asset FROM wanted
+           ON CONFLICT (owner_type, owner_id, asset) DO NOTHING RETURNING id, owner_type, owner_id, asset)
+         SELECT id, owner_type, owner_id, asset FROM created
+         UNION ALL
+         SELECT a.id, a.owner_type, a.owner_id, a.asset FROM wallet.accounts a
+         JOIN wanted w ON w.owner_type = a.owner_type AND w.owner_id = a.owner_id AND w.asset = a.asset`,
+        [
+          missing.map(() => newId()),
+          missing.map((k) => k.ownerType),
+          missing.map((k) => k.ownerId),
+          missing.map((k) => k.asset),
+        ],
+      );
+      for (const row of result.rows) {
+        found.set(accountKey({ ownerType: row.owner_type, ownerId: row.owner_id, asset: row.asset }), row.id);
+      }
+    }
+    if (found.size < keys.length) throw new Error('wallet accounts could not be created');
+    return found;
+  }
+
+  /**
+   * One statement (one round trip, its own transaction): claims the operation's key with its result, locks the
+   * accounts in id order, moves their balances, and writes the transaction, its entries, the activity rows and the
+   * outbox events. Locks are held only while the server runs it and commits, never across a network round trip.
+   * A fan balance that would go negative violates FAN_NOT_NEGATIVE and a used key OPERATIONS_KEY: either error
+   * leaves nothing written. Returns the stored result and the fans' new balances.
+   */
+  async postOperation(posted: PostedOperation): Promise<{
+    result: unknown;
+    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
+  }> {
+    const { operation, transaction, postings, activity, events } = posted;
+    const result = await this.db.query<{ result: unknown; written: string; changes: unknown }>(
+      `WITH clock AS (SELECT date_trunc('milliseconds', now()) AS at),
+       legs AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS l(account_id, asset, amount)),
+       op AS (
+         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         SELECT $4, $5, $6, CASE WHEN $8::text IS NULL THEN $7::jsonb
+           ELSE jsonb_set($7::jsonb, ARRAY[$8::text],
+                          to_jsonb(to_char(clock.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) END
+         FROM clock RETURNING result),
+       locked AS (
+         SELECT a.id FROM wallet.accounts a WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR NO KEY UPDATE),
+       moved AS (
+         UPDATE wallet.accounts a SET posted = a.posted + d.delta
+         FROM (SELECT account_id, sum(amount) AS delta FROM legs GROUP BY account_id) d
+         JOIN locked k ON k.id = d.account_id
+         WHERE a.id = d.account_id
+         RETURNING a.owner_type, a.owner_id, a.asset, a.posted, a.pending),
+       txn AS (
+         INSERT INTO wallet.transactions (id, kind, reference, metadata) VALUES ($9, $10, $11, $12::jsonb)
+         RETURNING 1),
+       entries AS (
+         INSERT INTO wallet.entries (transaction_id, account_id, asset, amount)
+         SELECT $9, account_id, asset, amount FROM legs RETURNING 1),
+       activity AS (
+         INSERT INTO wallet.activity
+           (id, user_id, type, asset, amount, status, counterparty, reference, note, transaction_id, created_at)
+         SELECT r.id, r.user_id, r.type, r.asset, r.amount::numeric, 'completed', r.counterparty, r.reference, r.note,
+                $9, clock.at
+         FROM jsonb_to_recordset($13::jsonb) AS r(id uuid, user_id uuid, type text, asset text, amount text,
+                                                  counterparty jsonb, reference text, note text), clock
+         RETURNING 1),
+       posted_event AS (
+         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
+         VALUES (gen_random_uuid(), 'wallet.transaction_posted', $14, $15::jsonb, now()) RETURNING 1),
+       balance_events AS (
+         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
+         SELECT gen_random_uuid(), 'wallet.balance_changed', $14,
+                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
+                                   'available', (m.posted - m.pending)::text), now()
+         FROM moved m WHERE m.owner_type = 'fan')
+       -- Evaluated left to right: the key is claimed first (a duplicate stops before locking anything), the rows
+       -- that need no lock are written next, and the accounts are locked and moved last, just before the commit.
+       SELECT (SELECT result FROM op) AS result,
+              (SELECT count(*) FROM txn) + (SELECT count(*) FROM entries) + (SELECT count(*) FROM activity)
+                + (SELECT count(*) FROM posted_event) AS written,
+              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
+                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
+                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+      [
+        postings.map((p) => p.accountId),
+        postings.map((p) => p.asset),
+        postings.map((p) => p.amount.toString()),
+        operation.scope,
+        operation.key,
+        operation.requestHash,
+        JSON.stringify(operation.result),
+        operation.stampField,
+        transaction.id,
+        transaction.kind,
+        transaction.reference,
+        JSON.stringify(transaction.metadata),
+        JSON.stringify(
+          activity.map((a) => ({
+            id: a.id,
+            user_id: a.userId,
+            type: a.type,
+            asset: a.asset,
+            amount: a.amount.toString(),
+            counterparty: a.counterparty,
+            reference: a.reference,
+            note: a.note,
+          })),
+        ),
+        events.source,
+        JSON.stringify(events.transactionPosted),
+      ],
+    );
+    const row = result.rows[0]!;
+    return {
+      result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
+      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
+        userId: string;
+        asset: Asset;
+        posted: string;
+        pending: string;
+      }[],
+    };
+  }
 
   /** The account's id, creating it at zero on first use. */
   async ensureAccount(
@@ -140,6 +325,10 @@ export class LedgerRepository {
       JSON.stringify(result),
     ]);
   }
+}
+
+export function accountKey(k: AccountKey): string {
+  return `${k.ownerType}|${k.ownerId}|${k.asset}`;
 }
 
 function balance(

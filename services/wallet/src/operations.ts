@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Queryable } from '@pcf/kernel';
-import type { LedgerRepository } from './ledger.repository.ts';
+import { isUniqueViolation, type Queryable, UnprocessableError } from '@pcf/kernel';
+import { type LedgerRepository, OPERATIONS_KEY } from './ledger.repository.ts';
 import type { BalanceChange } from './ledger.service.ts';
 import { keyReused } from './wallet.errors.ts';
 
@@ -19,7 +19,39 @@ export class Operations {
     private readonly repository: LedgerRepository,
     private readonly transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
     private readonly onCommitted: (changes: BalanceChange[]) => void,
+    private readonly db: Queryable,
   ) {}
+
+  /**
+   * As run, for an operation that is one statement (Ledger.postOperation): `post` claims the key, writes
+   * everything and stores the result at once, so there is no transaction to hold open. A used key makes the
+   * statement fail with nothing written; then the stored result is replayed (or the key refused if the request
+   * differs). A statement refused for insufficient funds is also checked against a stored result first: a replay of
+   * a send that succeeded earlier must not be judged against today's balance. A failure stores nothing.
+   */
+  async runAtomic<T>(
+    scope: string,
+    key: string,
+    request: unknown,
+    post: (operation: { scope: string; key: string; requestHash: string }) => Promise<OperationOutcome<T>>,
+  ): Promise<T> {
+    const hash = requestHash(request);
+    try {
+      const done = await post({ scope, key, requestHash: hash });
+      this.onCommitted(done.changes);
+      return done.result;
+    } catch (error) {
+      const used = isUniqueViolation(error, OPERATIONS_KEY);
+      if (!used && !(error instanceof UnprocessableError && error.code === 'insufficient_funds')) throw error;
+      const previous = await this.repository.findOperation(this.db, scope, key);
+      if (!previous) {
+        if (used) throw new Error(`operation ${scope}/${key}: key taken but no operation stored`);
+        throw error;
+      }
+      if (previous.requestHash !== hash) throw keyReused();
+      return previous.result as T;
+    }
+  }
 
   async run<T>(
     scope: string,

@@ -36,7 +36,7 @@ export function assembleWallet(ctx: ServiceContext) {
   const ledger = new Ledger(ledgerRepository, ctx.outbox);
   const notifier = new BalanceNotifier(ctx.broadcaster);
   const notify = (changes: Parameters<BalanceNotifier['publish']>[0]) => notifier.publish(changes);
-  const operations = new Operations(ledgerRepository, ctx.transaction, notify);
+  const operations = new Operations(ledgerRepository, ctx.transaction, notify, ctx.db);
   const sandbox = new SandboxPaymentProvider({
     secret: ctx.config.sandboxWebhookSecret,
     confirmAfterMs: ctx.config.sandboxConfirmMs,

@@ -97,44 +97,62 @@ export class WalletService {
     return { data: page.data.map(toItem), nextCursor: page.nextCursor };
   }
 
+  /**
+   * One statement posts the transfer, both history rows, the events and the idempotency record
+   * (Ledger.postOperation): no transaction is held open across round trips, and the accounts stay locked only
+   * while the server runs that statement.
+   */
   async send(userId: string, body: SendBody, idempotencyKey: string): Promise<ActivityItem> {
     const amount = parseMoney(body.amount, body.asset);
     const sender = await this.#user(userId);
-    const recipient = await this.deps.ports.get<IdentityPort>('identity').findUser(body.to);
+    const recipient = await this.#recipient(body.to);
     if (!recipient) throw recipientNotFound();
     if (recipient.id === userId) throw cannotSendToSelf();
-    const request = { to: recipient.id, amount: amount.minor, asset: amount.asset, note: body.note ?? null };
-    return this.deps.operations.run(`send:${userId}`, idempotencyKey, request, async (tx) => {
-      const { transactionId, changes } = await this.deps.ledger.apply(tx, {
+    const note = body.note ?? null;
+    const request = { to: recipient.id, amount: amount.minor, asset: amount.asset, note };
+    return this.deps.operations.runAtomic(`send:${userId}`, idempotencyKey, request, async (operation) => {
+      const transactionId = randomUUID();
+      const sent = {
+        id: randomUUID(),
+        userId,
+        type: 'send' as const,
+        asset: amount.asset,
+        amount: -amount.minor,
+        counterparty: fanParty(recipient),
+        reference: null,
+        note,
+      };
+      const received = {
+        id: randomUUID(),
+        userId: recipient.id,
+        type: 'receive' as const,
+        asset: amount.asset,
+        amount: amount.minor,
+        counterparty: fanParty(sender),
+        reference: null,
+        note,
+      };
+      // The stored result is the sender's history row; the statement fills in createdAt (its created_at).
+      const item = toItem({
+        ...sent,
+        status: 'completed',
+        transactionId,
+        sourceId: null,
+        createdAt: '',
+        cursorAt: '',
+      });
+      const { result, changes } = await this.deps.ledger.postOperation({
+        operation: { ...operation, result: item, stampField: 'createdAt' },
+        transactionId,
         kind: 'transfer',
-        reference: body.note ?? null,
+        reference: note,
         legs: [
           { ownerType: 'fan', ownerId: userId, asset: amount.asset, amount: -amount.minor },
           { ownerType: 'fan', ownerId: recipient.id, asset: amount.asset, amount: amount.minor },
         ],
+        activity: [sent, received],
       });
-      const note = body.note ?? null;
-      const sent = await this.#record(
-        tx,
-        userId,
-        'send',
-        amount.asset,
-        -amount.minor,
-        transactionId,
-        fanParty(recipient),
-        note,
-      );
-      await this.#record(
-        tx,
-        recipient.id,
-        'receive',
-        amount.asset,
-        amount.minor,
-        transactionId,
-        fanParty(sender),
-        note,
-      );
-      return { result: toItem(sent), changes };
+      return { result: result as ActivityItem, changes };
     });
   }
 
@@ -259,6 +277,16 @@ export class WalletService {
       transactionId,
       sourceId: null,
     });
+  }
+
+  /** The recipient of a send: by user id from the cache when known (ids never change), else asked of identity. */
+  async #recipient(reference: string): Promise<UserSummary | null> {
+    const ref = reference.trim();
+    const byId = /^[0-9a-f-]{36}$/i.test(ref) ? this.#users.get(ref.toLowerCase()) : undefined;
+    if (byId) return byId;
+    const user = await this.deps.ports.get<IdentityPort>('identity').findUser(reference);
+    if (user) this.#users.set(user.id, user);
+    return user;
   }
 
   async #user(userId: string): Promise<UserSummary> {

@@ -5,13 +5,17 @@ import type { DomainEvent } from './event.ts';
 
 /** Writes events into a service's own outbox table, inside the caller's transaction. */
 export class Outbox {
-  readonly #table: string;
+  /**
+   * The quoted, schema-qualified outbox table, for repositories that write their events in the same SQL statement
+   * as the change itself (columns: id, topic, source, payload, created_at — the rest have defaults).
+   */
+  readonly table: string;
 
   constructor(
     readonly schema: string,
     readonly source: string,
   ) {
-    this.#table = `${quoteIdent(schema)}.outbox`;
+    this.table = `${quoteIdent(schema)}.outbox`;
   }
 
   async add<P extends Record<string, unknown>>(
@@ -27,7 +31,7 @@ export class Outbox {
       payload,
     };
     await tx.query(
-      `INSERT INTO ${this.#table} (id, topic, source, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
+      `INSERT INTO ${this.table} (id, topic, source, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
       [event.id, topic, event.source, JSON.stringify(payload), event.occurredAt],
     );
     return event;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { quoteIdent } from '../db/postgres.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../errors.ts';
 
@@ -47,6 +48,52 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   const lockMs = options.lockMs ?? 60_000;
   const waitMs = options.waitMs ?? 5_000;
   const { db } = options;
+  // Claims and completions of concurrent requests are written together, one statement per batch (group commit):
+  // every request still waits until its own row is committed, so the semantics are those of one statement each.
+  const claims = new GroupCommit<{ scope: string; key: string; hash: string }, boolean>(async (batch) => {
+    // A key twice in one batch: only its first request takes part; the other finds the key taken and waits.
+    const seen = new Set<string>();
+    const unique = batch.filter((c) => {
+      const id = `${c.scope}\n${c.key}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    const result = await db.query<{ scope: string; key: string }>(
+      `INSERT INTO ${table} (scope, key, request_hash, state, locked_until)
+       SELECT c.scope, c.key, c.hash, 'running', now() + $4 * interval '1 millisecond'
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS c(scope, key, hash)
+       ON CONFLICT DO NOTHING RETURNING scope, key`,
+      [unique.map((c) => c.scope), unique.map((c) => c.key), unique.map((c) => c.hash), lockMs],
+    );
+    const won = new Set(result.rows.map((r) => `${r.scope}\n${r.key}`));
+    const taken = new Set<string>();
+    return batch.map((c) => {
+      const id = `${c.scope}\n${c.key}`;
+      if (!won.has(id) || taken.has(id)) return false;
+      taken.add(id);
+      return true;
+    });
+  });
+  const completions = new GroupCommit<
+    { scope: string; key: string; status: number; body: string; type: string },
+    void
+  >(async (batch) => {
+    await db.query(
+      `UPDATE ${table} t SET state = 'done', response_status = d.status, response_body = d.body,
+         response_type = d.type
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS d(scope, key, status, body, type)
+       WHERE t.scope = d.scope AND t.key = d.key`,
+      [
+        batch.map((d) => d.scope),
+        batch.map((d) => d.key),
+        batch.map((d) => d.status),
+        batch.map((d) => d.body),
+        batch.map((d) => d.type),
+      ],
+    );
+    return batch.map(() => undefined);
+  });
 
   app.decorateRequest('idempotency', null);
 
@@ -73,12 +120,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const hash = requestHash(request);
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const claimed = await db.query(
-        `INSERT INTO ${table} (scope, key, request_hash, state, locked_until)
-         VALUES ($1, $2, $3, 'running', now() + $4 * interval '1 millisecond') ON CONFLICT DO NOTHING`,
-        [scope, header, hash, lockMs],
-      );
-      if (claimed.rowCount === 1) {
+      if (await claims.run({ scope, key: header, hash })) {
         request.idempotency = { scope, key: header };
         return;
       }
@@ -125,17 +167,13 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       await db.query(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [claim.scope, claim.key]);
       return payload;
     }
-    await db.query(
-      `UPDATE ${table} SET state = 'done', response_status = $3, response_body = $4, response_type = $5
-       WHERE scope = $1 AND key = $2`,
-      [
-        claim.scope,
-        claim.key,
-        reply.statusCode,
-        bodyText(payload),
-        String(reply.getHeader('content-type') ?? ''),
-      ],
-    );
+    await completions.run({
+      scope: claim.scope,
+      key: claim.key,
+      status: reply.statusCode,
+      body: bodyText(payload),
+      type: String(reply.getHeader('content-type') ?? ''),
+    });
     return payload;
   });
 }
