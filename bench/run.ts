@@ -146,6 +146,12 @@ async function cleanUp(): Promise<void> {
 if (process.argv.includes('--wallet')) {
   // `npm run bench -- --wallet`: the wallet benchmark (bench/wallet.ts runs itself on import).
   await import('./wallet.ts');
+} else if (process.argv.includes('--shop')) {
+  // `npm run bench -- --shop`: search and checkout (bench/shop.ts runs itself on import).
+  await import('./shop.ts');
+} else if (process.argv.includes('--widgets')) {
+  // `npm run bench -- --widgets`: first paint of the widget pages (bench/widgets.ts runs itself on import).
+  await import('./widgets.ts');
 } else {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

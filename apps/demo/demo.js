@@ -3,7 +3,7 @@
   const params = new URLSearchParams(location.search);
   const apiKey = params.get('pk') || 'pk_test_monacoDemo2026';
   const origin = location.origin;
-  const WIDGETS = ['wallet', 'shop', 'tickets', 'esim', 'social', 'ai'];
+  const WIDGETS = ['shop', 'wallet', 'tickets', 'esim', 'social', 'ai'];
   const TEXT = {
     en: {
       eyebrow: 'Demo partner site',
@@ -17,6 +17,7 @@
       sdkTitle: 'Option 1 — JavaScript SDK',
       logTitle: 'Event log',
       refresh: 'Refresh',
+      applyDiscount: 'Discount code ALLEZ10',
       clear: 'Clear',
       othersTitle: 'The other widgets, through the same SDK',
       iframeTitle: 'Option 2 — plain iframe',
@@ -66,6 +67,19 @@
     }
   });
   document.getElementById('refresh').addEventListener('click', () => pcf.wallet.refresh());
+  // Host → shop widget: the widget applies the code through the API (it never trusts a price from the host).
+  document.getElementById('apply-discount').addEventListener('click', () => {
+    pcf.shop.send('APPLY_DISCOUNT', { code: 'ALLEZ10' });
+    record('host', 'APPLY_DISCOUNT', { code: 'ALLEZ10' });
+  });
+  document.getElementById('get-cart').addEventListener('click', async () => {
+    try {
+      const cart = await pcf.shop.getCart();
+      record('shop', 'getCart()', { count: cart.count, total: cart.total, discountCode: cart.discountCode });
+    } catch (error) {
+      record('shop', 'getCart() rejected', { code: error.code, message: error.message });
+    }
+  });
   document.getElementById('clear-log').addEventListener('click', () => log.replaceChildren());
 
   const applyLocale = () => {

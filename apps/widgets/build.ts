@@ -1,7 +1,7 @@
 /**
  * Builds every widget into one self-contained HTML file in dist/ (all JS and CSS inline, as the widget CSP
- * requires). vite-plugin-singlefile needs one build per page; the five coming-soon widgets share one page,
- * told apart by the __PCF_WIDGET__ constant.
+ * requires). vite-plugin-singlefile needs one build per page; the widgets without their own page yet share the
+ * coming-soon page, told apart by the __PCF_WIDGET__ constant.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -15,9 +15,11 @@ import { viteSingleFile } from 'vite-plugin-singlefile';
 process.env.NODE_ENV = 'production';
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
+/** The widgets with their own page; the others show the coming-soon card. */
+const PAGES: Partial<Record<WidgetName, string>> = { wallet: 'wallet.html', shop: 'shop.html' };
 
 async function buildWidget(name: WidgetName): Promise<void> {
-  const page = name === 'wallet' ? 'wallet.html' : 'coming-soon.html';
+  const page = PAGES[name] ?? 'coming-soon.html';
   const result = await build({
     root,
     mode: 'production',

@@ -3,6 +3,8 @@ import { BenchFailure, type Measurement } from './load.ts';
 
 /** One generated request: a fresh body and headers for every request autocannon sends. */
 export interface GeneratedRequest {
+  /** POST unless said otherwise. */
+  method?: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
   body: string;

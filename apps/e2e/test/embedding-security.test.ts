@@ -58,6 +58,24 @@ describe.skipIf(!chromiumAvailable)('embedding security and resilience (Chromium
     expect(balance.ok).toBe(false);
   });
 
+  it('an unknown publishable key renders a clear error, loads no data and answers nothing', async () => {
+    e2e.host.page(
+      '/unknown-key.html',
+      walletHostPage({ platformUrl: e2e.platformUrl, publishableKey: 'pk_test_doesNotExist2026' }),
+    );
+    const page = await e2e.newPage();
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/wallet')) apiCalls.push(r.url());
+    });
+    await page.goto(`${e2e.host.origin}/unknown-key.html`);
+    const error = page.frameLocator('#wallet iframe').getByTestId('widget-error');
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 10_000 }).toBe('PCF_INVALID_KEY');
+    expect((await events(page)).filter((e) => e.type === 'ready')).toEqual([]);
+    expect((await getBalance(page)).ok).toBe(false);
+    expect(apiCalls).toEqual([]);
+  });
+
   it('partner-backend tokens: the widget shows the fan without a sign-in, and refreshes an expiring token unnoticed', async () => {
     const user = {
       externalUserId: `ext-${Date.now()}`,

@@ -69,6 +69,33 @@ describe.skipIf(!chromiumAvailable)('wallet journey across origins (Chromium)', 
     await expect.poll(() => total.getAttribute('data-value')).toBe('90.00');
   });
 
+  it('loads the history page by page as the fan scrolls', async () => {
+    const fan = await e2e.signUp('Scroller');
+    for (let i = 0; i < 25; i++) {
+      const response = await fetch(`${e2e.server.url}/v1/wallet/deposit`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${fan.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `scroll-${fan.id}-${i}`,
+        },
+        body: JSON.stringify({ amount: `${i + 1}.00`, asset: 'EUR', method: 'card' }),
+      });
+      expect(response.status).toBe(202);
+    }
+    const page = await e2e.newPage();
+    await page.goto(`${e2e.host.origin}/journey.html`);
+    const widget = page.frameLocator('#wallet iframe');
+    await widget.getByTestId('signin-email').fill(fan.email);
+    await widget.getByTestId('signin-password').fill(FAN_PASSWORD);
+    await widget.getByTestId('signin-submit').click();
+    const items = widget.getByTestId('tx-item');
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(20);
+    await items.nth(19).scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 5_000);
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(25);
+  });
+
   it('shows insufficient funds clearly and moves nothing', async () => {
     const [fan, friend] = [await e2e.signUp('Broke'), await e2e.signUp('Other')];
     const page = await e2e.newPage({ width: 375, height: 800 });

@@ -19,7 +19,7 @@ describe.each(testBackends())('platform surface on $name', (backend) => {
     expect((await t.request({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await t.request({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { identity: 'ok', wallet: 'ok' } });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { identity: 'ok', wallet: 'ok', shop: 'ok' } });
   });
 
   it('sets security headers and a request id on every response', async () => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -73,4 +74,46 @@ export async function runServer(
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stderr, stdout };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for a process that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || address === null) throw new Error('no free port');
+  return address.port;
+}
+
+export interface CallOptions {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  /** Idempotency-Key */
+  key?: string;
+}
+
+export type ApiCall = (
+  path: string,
+  init?: CallOptions,
+) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+/** JSON calls to a running server, as a client would make them. */
+export function apiClient(baseUrl: string): ApiCall {
+  return async (path, init = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.key ? { 'idempotency-key': init.key } : {}),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    return {
+      status: response.status,
+      body: ((await response.json().catch(() => null)) ?? {}) as Record<string, unknown>,
+    };
+  };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, waitFor } from '@pcf/kernel/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from './process.ts';
+import { apiClient, type ServerProcess, startServer } from './process.ts';
 
 const databaseServer = process.env.TEST_DATABASE_URL;
 const ADMIN = { email: 'root@crash.test', password: 'root-password-123' };
@@ -28,24 +28,7 @@ describe.skipIf(!databaseServer)('wallet crash safety (kill -9 mid-load) on Post
       PCF_RATE_LIMIT_USER: '1000000',
     };
     server = await startServer(env);
-    const api =
-      (base: string) =>
-      async (path: string, init: { method?: string; token?: string; body?: unknown; key?: string } = {}) => {
-        const response = await fetch(`${base}${path}`, {
-          method: init.method ?? 'GET',
-          headers: {
-            ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-            ...(init.key ? { 'idempotency-key': init.key } : {}),
-          },
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        });
-        return {
-          status: response.status,
-          body: (await response.json().catch(() => null)) as Record<string, unknown>,
-        };
-      };
-    let call = api(server.url);
+    let call = apiClient(server.url);
 
     const fans: { id: string; token: string }[] = [];
     for (let i = 0; i < 10; i++) {
@@ -102,7 +85,7 @@ describe.skipIf(!databaseServer)('wallet crash safety (kill -9 mid-load) on Post
     expect(acknowledged.length).toBeGreaterThanOrEqual(200);
 
     server = await startServer(env);
-    call = api(server.url);
+    call = apiClient(server.url);
 
     const client = new pg.Client({ connectionString: database.databaseUrl });
     await client.connect();

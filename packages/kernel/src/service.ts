@@ -56,6 +56,8 @@ export interface ServiceInstance<Port> {
 export interface ServiceModule<Port = unknown> {
   name: ServiceName;
   migrationsDir: string;
+  /** Contrib extensions the service's migrations need, installed in its schema (pg_trgm, unaccent). */
+  extensions?: readonly ('pg_trgm' | 'unaccent')[];
   /** Path prefixes the gateway forwards to this service. */
   routePrefixes: string[];
   create(ctx: ServiceContext): Promise<ServiceInstance<Port>>;

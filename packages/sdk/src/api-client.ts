@@ -1,8 +1,12 @@
 import { DEFAULT_TIMEOUT_MS } from '@pcf/widget-kit/protocol';
-import { PcfError } from './errors.ts';
+import { errorText, PcfError } from './errors.ts';
 import type { TokenSource } from './token-source.ts';
 
-/** Calls the REST API with the session token; rejects PcfError (problem+json mapped, 401 retried once). */
+/**
+ * Calls the REST API with the session token when there is one (public calls such as the catalogue work without:
+ * then no Authorization header is sent, and the API answers 401 → PCF_UNAUTHENTICATED where one is needed);
+ * rejects PcfError (problem+json mapped, a 401 retried once with a fresh token).
+ */
 export type ApiClient = <T>(
   method: 'GET' | 'POST',
   path: string,
@@ -23,8 +27,9 @@ export function problemError(status: number, body: unknown): PcfError {
 }
 
 export function createApiClient(baseUrl: string, tokens: TokenSource): ApiClient {
-  const attempt = async (method: string, path: string, token: string, body: unknown, key?: string) => {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+  const attempt = async (method: string, path: string, token: string | null, body: unknown, key?: string) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (key) headers['Idempotency-Key'] = key;
     const abort = new AbortController();
@@ -40,7 +45,7 @@ export function createApiClient(baseUrl: string, tokens: TokenSource): ApiClient
     } catch (error) {
       throw abort.signal.aborted
         ? new PcfError('PCF_TIMEOUT', `${path}: no answer`)
-        : new PcfError('PCF_API_ERROR', `${path}: ${(error as Error)?.message ?? error}`);
+        : new PcfError('PCF_API_ERROR', `${path}: ${errorText(error)}`);
     } finally {
       clearTimeout(timer);
     }
@@ -48,9 +53,8 @@ export function createApiClient(baseUrl: string, tokens: TokenSource): ApiClient
 
   return async <T>(method: 'GET' | 'POST', path: string, body?: unknown, key?: string) => {
     let token = await tokens.get();
-    if (!token) throw new PcfError('PCF_UNAUTHENTICATED', 'No session token');
     let result = await attempt(method, path, token, body, key);
-    if (result.status === 401) {
+    if (result.status === 401 && token) {
       // An expired token: fetch a fresh one once (the idempotency key keeps a retried payment single).
       token = await tokens.get(token);
       if (token) result = await attempt(method, path, token, body, key);

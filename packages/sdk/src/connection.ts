@@ -15,7 +15,7 @@ import {
   type WidgetEventType,
   type WidgetName,
 } from '@pcf/widget-kit/protocol';
-import { PcfError } from './errors.ts';
+import { errorText, PcfError } from './errors.ts';
 import { randomId } from './random-id.ts';
 import { createRequestTracker } from './request-tracker.ts';
 
@@ -98,7 +98,7 @@ export function createConnection(hooks: ConnectionHooks): Connection {
       response = { ok: true, result: await hooks.answer(method, params) };
     } catch (error) {
       const code = error instanceof PcfError ? error.code : 'PCF_BAD_REQUEST';
-      response = { ok: false, error: { code, message: String((error as Error)?.message ?? error) } };
+      response = { ok: false, error: { code, message: errorText(error) } };
     }
     if (!closed) send(RESPONSE, response, id);
   };
@@ -131,7 +131,7 @@ export function createConnection(hooks: ConnectionHooks): Connection {
       else if (isEventType(type)) hooks.onEvent(type, data);
     },
     call(method, params, timeoutMs = DEFAULT_TIMEOUT_MS) {
-      if (closed) return Promise.reject(new PcfError('PCF_NOT_MOUNTED', 'The widget is not mounted'));
+      if (closed) return Promise.reject(new PcfError('PCF_NOT_MOUNTED', 'Not mounted'));
       const id = `${idPrefix}-${++nextId}`;
       const message = envelope<RequestData>(hooks.widget, REQUEST, { method, params }, id);
       const answer = requests.track(id, message, timeoutMs);

@@ -37,5 +37,5 @@ export function resolveBaseUrl(environment: unknown, fallback = scriptOrigin): s
       // reported below
     }
   }
-  throw new PcfError('PCF_BAD_REQUEST', "environment: 'production', 'sandbox' or { baseUrl }");
+  throw new PcfError('PCF_BAD_REQUEST', 'bad environment');
 }

@@ -8,6 +8,9 @@ export interface PcfErrorDetails {
   apiCode?: string;
 }
 
+/** The message of anything thrown. */
+export const errorText = (error: unknown): string => String((error as Error)?.message ?? error);
+
 /** The only error type the SDK throws or rejects with; `code` says what went wrong. */
 export class PcfError extends Error {
   /** One of the protocol's error codes (PCF_TIMEOUT, PCF_NOT_MOUNTED, PCF_DESTROYED…). */

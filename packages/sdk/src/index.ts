@@ -10,10 +10,12 @@ export type { PaieCashFanOptions } from './options.ts';
 export { PaieCashFan } from './sdk.ts';
 export type {
   AiModule,
+  CheckoutOptions,
   EsimModule,
   MountOptions,
   PcfEvent,
   PcfEventListener,
+  ProductQuery,
   SdkEvent,
   SdkEvents,
   SendPaymentOptions,

@@ -1,8 +1,10 @@
-import type { WidgetName } from '@pcf/widget-kit/protocol';
+import { WIDGET_NAMES, type WidgetName } from '@pcf/widget-kit/protocol';
 import { createApiClient } from './api-client.ts';
 import { createEmitter } from './emitter.ts';
 import { PcfError } from './errors.ts';
 import { type PaieCashFanOptions, parseOptions } from './options.ts';
+import { serviceMethods } from './service-methods.ts';
+import { createRoute } from './service-route.ts';
 import { createTokenSource } from './token-source.ts';
 import type {
   AiModule,
@@ -18,8 +20,7 @@ import type {
   WidgetModule,
 } from './types.ts';
 import { PENDING_SERVICES, unavailable } from './unavailable.ts';
-import { walletMethods } from './wallet-methods.ts';
-import { createWidgetModule, type ModuleContext } from './widget-module.ts';
+import { createWidgetModule, type ModuleContext, type ModuleInternals } from './widget-module.ts';
 
 /** Everything a PaieCashFan instance exposes. */
 export interface Instance {
@@ -42,7 +43,7 @@ export function createInstance(options: PaieCashFanOptions): Instance {
   const events = createEmitter();
   let destroyed = false;
   const assertAlive = () => {
-    if (destroyed) throw new PcfError('PCF_DESTROYED', 'This PaieCashFan instance was destroyed');
+    if (destroyed) throw new PcfError('PCF_DESTROYED', 'PaieCashFan was destroyed');
   };
   const context: ModuleContext = {
     sdk,
@@ -52,21 +53,28 @@ export function createInstance(options: PaieCashFanOptions): Instance {
       events.emit('*', event);
     },
   };
-  const wallet = createWidgetModule('wallet', context);
-  const modules: Record<string, WidgetModule> = {
-    wallet: Object.assign(
-      wallet.module,
-      walletMethods(wallet, createApiClient(sdk.baseUrl, tokens), !!sdk.fetchSessionToken),
-    ),
-  };
-  for (const [name, methods] of Object.entries(PENDING_SERVICES)) {
-    const pending = createWidgetModule(name as WidgetName, context);
-    modules[name] = Object.assign(pending.module, unavailable(pending.assertAlive, name, methods));
+  const api = createApiClient(sdk.baseUrl, tokens);
+  const internals = {} as { [N in WidgetName]: ModuleInternals<N> };
+  const modules = {} as Pick<Instance, WidgetName>;
+  for (const name of WIDGET_NAMES) {
+    const module = createWidgetModule(name, context);
+    (internals as Record<string, ModuleInternals<WidgetName>>)[name] = module;
+    (modules as Record<string, WidgetModule>)[name] = module.module as WidgetModule;
   }
-  const all = Object.values(modules);
+  const route = (name: WidgetName) => createRoute(internals[name], !!sdk.fetchSessionToken);
+  const methods = serviceMethods(modules.wallet, route('wallet'), route('shop'), api, sdk.apiKey);
+  Object.assign(modules.wallet, methods.wallet);
+  Object.assign(modules.shop, methods.shop);
+  for (const [name, method] of Object.entries(PENDING_SERVICES) as [
+    keyof typeof PENDING_SERVICES,
+    string,
+  ][]) {
+    Object.assign(modules[name], unavailable(internals[name].assertAlive, name, method));
+  }
+  const all: WidgetModule[] = Object.values(modules);
 
   return {
-    ...(modules as Pick<Instance, WidgetName>),
+    ...modules,
     on(event, listener) {
       assertAlive();
       events.on(event, listener);

@@ -2,7 +2,7 @@ import type { Envelope, HelloData, WidgetEventType, WidgetName } from '@pcf/widg
 import { WIDGET_FILES } from '@pcf/widget-kit/protocol';
 import { type Connection, createConnection } from './connection.ts';
 import { createDisposables } from './disposables.ts';
-import { PcfError } from './errors.ts';
+import { errorText, PcfError } from './errors.ts';
 import { createIframe, frameTitle, whenNearViewport } from './frame.ts';
 import { acceptMessage } from './message-filter.ts';
 import { listen } from './message-hub.ts';
@@ -49,7 +49,7 @@ export function mountFrame(setup: FrameSetup): MountedFrame {
   const fail = (error: unknown) =>
     emit('WIDGET_ERROR', {
       code: error instanceof PcfError ? error.code : 'PCF_UNAUTHENTICATED',
-      message: String((error as Error)?.message ?? error),
+      message: errorText(error),
     });
 
   const scheduleRefresh = () => {
@@ -96,8 +96,7 @@ export function mountFrame(setup: FrameSetup): MountedFrame {
       emit(type, data);
     },
     onConnected: scheduleRefresh,
-    onHandshakeFailed: () =>
-      fail(new PcfError('PCF_TIMEOUT', 'Handshake timed out: is this origin allowed for the pk?')),
+    onHandshakeFailed: () => fail(new PcfError('PCF_TIMEOUT', 'No handshake')),
   });
   resources.add(() => connection.close(new PcfError('PCF_NOT_MOUNTED', `pcf.${widget} was unmounted`)));
 

@@ -34,7 +34,7 @@ const bad = (message: string) => new PcfError('PCF_BAD_REQUEST', message);
 /** Throws PCF_BAD_REQUEST unless the locale is 'fr' or 'en'. */
 export function checkLocale(locale: unknown): Locale {
   if (locale === 'fr' || locale === 'en') return locale;
-  throw bad("locale must be 'fr' or 'en'");
+  throw bad('bad locale');
 }
 
 /** Throws PCF_BAD_REQUEST unless the appearance has a known theme and only `--pcf-*` string variables. */
@@ -49,7 +49,7 @@ export function checkAppearance(appearance: unknown): Appearance {
     Object.entries(variables).every(
       ([name, value]) => name.startsWith('--pcf-') && typeof value === 'string',
     );
-  if (!valid) throw bad("appearance: { theme?: 'dark' | 'light', variables?: { '--pcf-…': string } }");
+  if (!valid) throw bad('bad appearance');
   return appearance as Appearance;
 }
 
@@ -57,10 +57,10 @@ export function checkAppearance(appearance: unknown): Appearance {
 export function parseOptions(raw: unknown): ResolvedOptions {
   const o = (raw ?? {}) as Partial<Record<keyof PaieCashFanOptions, unknown>>;
   if (typeof o.apiKey !== 'string' || !API_KEY.test(o.apiKey)) {
-    throw new PcfError('PCF_INVALID_KEY', 'apiKey: a publishable key pk_live_… or pk_test_…');
+    throw new PcfError('PCF_INVALID_KEY', 'apiKey: pk_live_… or pk_test_…');
   }
   if (o.fetchSessionToken !== undefined && typeof o.fetchSessionToken !== 'function') {
-    throw bad('fetchSessionToken must be a function');
+    throw bad('fetchSessionToken: a function');
   }
   const baseUrl = resolveBaseUrl(o.environment);
   return {

@@ -24,7 +24,7 @@ type Failure = { code?: unknown; message?: unknown };
 
 /** The PcfError of a failed response; a code that is not PCF_* (an API code) becomes PCF_API_ERROR + apiCode. */
 function responseError({ code, message }: Failure): PcfError {
-  const text = typeof message === 'string' ? message : 'The widget could not answer';
+  const text = typeof message === 'string' ? message : 'Widget error';
   if (typeof code === 'string' && code.startsWith('PCF_')) return new PcfError(code as ErrorCode, text);
   return new PcfError('PCF_API_ERROR', text, { apiCode: typeof code === 'string' ? code : undefined });
 }
@@ -43,9 +43,7 @@ export function createRequestTracker(): RequestTracker {
     track(id, message, timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          finish(id)?.reject(
-            new PcfError('PCF_TIMEOUT', `${message.data.method} got no answer within ${timeoutMs} ms`),
-          );
+          finish(id)?.reject(new PcfError('PCF_TIMEOUT', `${message.data.method}: no answer`));
         }, timeoutMs);
         waiting.set(id, { message, resolve, reject, timer });
       });

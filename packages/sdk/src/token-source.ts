@@ -1,4 +1,4 @@
-import { PcfError } from './errors.ts';
+import { errorText, PcfError } from './errors.ts';
 import { tokenExpiry } from './jwt.ts';
 
 /** A token closer than this to its expiry is replaced before use, and refreshed this long before it expires. */
@@ -35,7 +35,7 @@ export function createTokenSource(fetchToken?: () => Promise<string>): TokenSour
       cached = token;
       return token;
     } catch (error) {
-      throw new PcfError('PCF_UNAUTHENTICATED', `fetchSessionToken: ${(error as Error)?.message ?? error}`);
+      throw new PcfError('PCF_UNAUTHENTICATED', `fetchSessionToken: ${errorText(error)}`);
     }
   };
   return {

@@ -124,16 +124,34 @@ export interface EsimModule extends WidgetModule<'esim'> {
   getPlans(): Promise<Record<string, unknown>[]>;
 }
 
-/** pcf.shop (service not available yet: methods reject PCF_NOT_AVAILABLE). */
+/** What shop.getProducts() filters on (the club defaults to the publishable key's partner). */
+export interface ProductQuery {
+  /** A club's partner slug (REST path only; the mounted widget shows its own club). */
+  club?: string;
+  /** Full-text search (French and English, accents and typos tolerated). */
+  q?: string;
+  /** A category slug: 'maillots', 'accessoires', 'nft'. */
+  category?: string;
+  /** At most this many products (1–100, default 20). */
+  limit?: number;
+}
+
+/** Options of shop.checkout(). */
+export interface CheckoutOptions {
+  /** Makes retries safe: the same key never pays twice (default: a random key per call). */
+  idempotencyKey?: string;
+}
+
+/** pcf.shop: the club shop widget and its API (products, cart, checkout paid from the wallet). */
 export interface ShopModule extends WidgetModule<'shop'> {
-  /** The club's catalogue. */
-  getProducts(query?: { club?: string }): Promise<Record<string, unknown>[]>;
-  /** Adds a product to the cart. */
-  addToCart(productId: string, quantity?: number): Promise<Record<string, unknown>>;
-  /** The fan's cart. */
+  /** The club's catalogue, first page (no sign-in needed). */
+  getProducts(query?: ProductQuery): Promise<Record<string, unknown>[]>;
+  /** Adds `quantity` (default 1) of a product to the fan's cart (the first in-stock variant unless given); resolves with the cart. */
+  addToCart(productId: string, quantity?: number, variantId?: string): Promise<Record<string, unknown>>;
+  /** The fan's cart, read fresh from the API (items, subtotal, discounts, cashback, total). */
   getCart(): Promise<Record<string, unknown>>;
-  /** Checks the cart out. */
-  checkout(): Promise<Record<string, unknown>>;
+  /** Pays the cart from the fan's wallet; resolves with the paid order. Sends an Idempotency-Key. */
+  checkout(options?: CheckoutOptions): Promise<Record<string, unknown>>;
 }
 
 /** pcf.tickets (service not available yet: methods reject PCF_NOT_AVAILABLE). */

@@ -1,24 +1,24 @@
 import type { WidgetName } from '@pcf/widget-kit/protocol';
 import { PcfError } from './errors.ts';
 
-/** The SDK methods of services that have not landed yet (typed in types.ts). */
-export const PENDING_SERVICES: Record<Exclude<WidgetName, 'wallet'>, string[]> = {
-  social: ['getConversations'],
-  ai: ['getRecommendations'],
-  esim: ['getPlans'],
-  shop: ['getProducts', 'addToCart', 'getCart', 'checkout'],
-  tickets: ['getEvents'],
+/** The SDK method of each service that has not landed yet (typed in types.ts). */
+export const PENDING_SERVICES: Record<Exclude<WidgetName, 'wallet' | 'shop'>, string> = {
+  social: 'getConversations',
+  ai: 'getRecommendations',
+  esim: 'getPlans',
+  tickets: 'getEvents',
 };
 
-/** Methods of a service that has not landed yet: each rejects PCF_NOT_AVAILABLE (PCF_DESTROYED once destroyed). */
+/** The method of a service that has not landed yet: rejects PCF_NOT_AVAILABLE (PCF_DESTROYED once destroyed). */
 export function unavailable(
   assertAlive: () => void,
   service: string,
-  methods: string[],
+  method: string,
 ): Record<string, () => Promise<never>> {
-  const reject = async (): Promise<never> => {
-    assertAlive();
-    throw new PcfError('PCF_NOT_AVAILABLE', `The ${service} service is not available yet`);
+  return {
+    [method]: async () => {
+      assertAlive();
+      throw new PcfError('PCF_NOT_AVAILABLE', `pcf.${service}: not available yet`);
+    },
   };
-  return Object.fromEntries(methods.map((method) => [method, reject]));
 }

@@ -79,7 +79,7 @@ export function createWidgetModule<N extends WidgetName>(
       assertAlive();
       const container = typeof target === 'string' ? document.querySelector(target) : target;
       if (!container?.appendChild) {
-        throw new PcfError('PCF_BAD_REQUEST', `pcf.${name}.mount: no element matches ${String(target)}`);
+        throw new PcfError('PCF_BAD_REQUEST', `pcf.${name}.mount: no element ${String(target)}`);
       }
       config = applyOptions(config, options);
       unmount();

@@ -75,14 +75,22 @@ describe('createApiClient', () => {
     ]);
   });
 
-  it('rejects PCF_UNAUTHENTICATED without a token and PCF_API_ERROR on network failure', async () => {
-    vi.stubGlobal('fetch', async () => {
-      throw new TypeError('Failed to fetch');
-    });
+  it("without a token sends no Authorization (public calls) and maps the API's 401 to PCF_UNAUTHENTICATED", async () => {
+    const fetchMock = vi.fn(async () => new Response('{"code":"unauthenticated"}', { status: 401 }));
+    vi.stubGlobal('fetch', fetchMock);
     await expect(
       createApiClient('http://x', createTokenSource())('GET', '/v1/wallet/balance'),
     ).rejects.toMatchObject({
       code: 'PCF_UNAUTHENTICATED',
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.headers).not.toHaveProperty('Authorization');
+  });
+
+  it('rejects PCF_API_ERROR on network failure', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
     });
     const api = createApiClient(
       'http://x',

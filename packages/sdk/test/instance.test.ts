@@ -27,21 +27,81 @@ describe('PaieCashFan (without a DOM)', () => {
 
   it('rejects the methods of services not available yet with PCF_NOT_AVAILABLE', async () => {
     const pcf = new PaieCashFan({ apiKey, environment });
-    await expect(pcf.shop.getProducts()).rejects.toMatchObject({
+    await expect(pcf.tickets.getEvents()).rejects.toMatchObject({
       code: 'PCF_NOT_AVAILABLE',
-      message: 'The shop service is not available yet',
+      message: 'pcf.tickets: not available yet',
     });
     for (const call of [
-      () => pcf.shop.addToCart('p1'),
-      () => pcf.shop.getCart(),
-      () => pcf.shop.checkout(),
-      () => pcf.tickets.getEvents(),
       () => pcf.esim.getPlans(),
       () => pcf.ai.getRecommendations(),
       () => pcf.social.getConversations(),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'PCF_NOT_AVAILABLE' });
     }
+  });
+
+  it("shop: the catalogue needs no token (club = the key's partner); cart and checkout need one", async () => {
+    const fetchMock = vi.fn(async (url: string, _init?: RequestInit) => {
+      const body = url.includes('/v1/partners/publishable-keys/')
+        ? { partnerSlug: 'monaco' }
+        : { data: [{ id: 'p1' }], nextCursor: null };
+      return new Response(JSON.stringify(body), { status: 200 });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    const pcf = new PaieCashFan({ apiKey, environment });
+    await expect(pcf.shop.getProducts({ q: 'maillot', category: undefined })).resolves.toEqual([
+      { id: 'p1' },
+    ]);
+    await expect(pcf.shop.getProducts()).resolves.toEqual([{ id: 'p1' }]);
+    const urls = fetchMock.mock.calls.map(([url]) => url);
+    expect(urls).toEqual([
+      `http://localhost:8080/v1/partners/publishable-keys/${apiKey}`,
+      'http://localhost:8080/v1/shop/products?q=maillot&club=monaco',
+      'http://localhost:8080/v1/shop/products?club=monaco',
+    ]);
+    expect(fetchMock.mock.calls[1]?.[1]?.headers).not.toHaveProperty('Authorization');
+    await expect(pcf.shop.getCart()).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
+    await expect(pcf.shop.checkout()).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
+    await expect(pcf.shop.addToCart('p1')).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
+  });
+
+  it('shop over REST: addToCart picks the first in-stock variant, checkout sends an Idempotency-Key', async () => {
+    const fetchMock = vi.fn(async (url: string, _init?: RequestInit) => {
+      const body = url.includes('/v1/partners/publishable-keys/')
+        ? { partnerSlug: 'monaco' }
+        : url.endsWith('/v1/shop/products/p1')
+          ? {
+              id: 'p1',
+              variants: [
+                { id: 'v-s', inStock: false, stock: 0 },
+                { id: 'v-m', inStock: true, stock: 3 },
+              ],
+            }
+          : url.endsWith('/v1/shop/checkout')
+            ? { id: 'o1', status: 'paid' }
+            : { id: 'c1', count: 2 };
+      return new Response(JSON.stringify(body), { status: 200 });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    const pcf = new PaieCashFan({ apiKey, environment, fetchSessionToken: async () => 'tok' });
+    await expect(pcf.shop.addToCart('p1', 2)).resolves.toMatchObject({ id: 'c1' });
+    const add = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
+    expect(add[0]).toBe('http://localhost:8080/v1/shop/cart/add');
+    expect(JSON.parse(String(add[1].body))).toEqual({ productId: 'p1', variantId: 'v-m', quantity: 2 });
+    await pcf.shop.addToCart('p1', 1, 'v-s');
+    const chosen = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
+    expect(JSON.parse(String(chosen[1].body))).toEqual({ productId: 'p1', variantId: 'v-s', quantity: 1 });
+    await expect(pcf.shop.getCart()).resolves.toMatchObject({ id: 'c1' });
+    expect(fetchMock.mock.calls.at(-1)?.[0]).toBe('http://localhost:8080/v1/shop/cart?club=monaco');
+    await expect(pcf.shop.checkout({ idempotencyKey: 'key-1' })).resolves.toMatchObject({ status: 'paid' });
+    const checkout = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
+    expect(JSON.parse(String(checkout[1].body))).toEqual({ club: 'monaco' });
+    expect(checkout[1].headers).toMatchObject({ 'Idempotency-Key': 'key-1', Authorization: 'Bearer tok' });
+    await pcf.shop.checkout();
+    const retry = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
+    expect(retry[1].headers).toMatchObject({ 'Idempotency-Key': expect.stringMatching(/^[0-9a-f]{24}$/) });
+    await expect(pcf.shop.addToCart('', 1)).rejects.toMatchObject({ code: 'PCF_BAD_REQUEST' });
+    await expect(pcf.shop.addToCart('p1', 0)).rejects.toMatchObject({ code: 'PCF_BAD_REQUEST' });
   });
 
   it('without a mounted wallet nor fetchSessionToken, wallet methods reject PCF_NOT_MOUNTED', async () => {

@@ -20,6 +20,17 @@ export class ApiClient {
     return readJson<T>(await this.open(path, signal ? { signal } : {}));
   }
 
+  /** A call that works signed out too (public catalogue): with the fan's token when there is one. */
+  async guest<T>(method: string, path: string, body?: unknown): Promise<T> {
+    if (this.session.token.value !== null) return this.call<T>(method, path, body);
+    return readJson<T>(await send(path, body === undefined ? { method } : jsonInit(method, body)));
+  }
+
+  /** Any method with an optional JSON body (PATCH, DELETE...). */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return readJson<T>(await this.open(path, body === undefined ? { method } : jsonInit(method, body)));
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     return readJson<T>(await this.open(path, jsonInit('POST', body)));
   }

@@ -56,5 +56,5 @@ export function connect(widget: WidgetName, key: PublishableKeyInfo): Connection
     status === 'connecting'
       ? Promise.race([hello, new Promise<void>((resolve) => setTimeout(resolve, HELLO_GRACE_MS))])
       : Promise.resolve();
-  return { context: { widget, bridge, session, api, options }, status, settled };
+  return { context: { widget, bridge, session, api, key, options }, status, settled };
 }

@@ -138,6 +138,20 @@ export interface WidgetMethods {
     result: Record<string, unknown>;
   };
   'wallet.getTransactions': { params: { limit: number }; result: Record<string, unknown>[] };
+  /** The widget's club catalogue (GET /v1/shop/products): the products of the first page. */
+  'shop.getProducts': {
+    params: { q?: string; category?: string; limit?: number } | undefined;
+    result: Record<string, unknown>[];
+  };
+  /** Adds to the fan's cart; without variantId the first in-stock variant is taken. Resolves with the cart. */
+  'shop.addToCart': {
+    params: { productId: string; quantity: number; variantId?: string };
+    result: Record<string, unknown>;
+  };
+  /** The fan's cart for the widget's club, read fresh from the API. */
+  'shop.getCart': { params: undefined; result: Record<string, unknown> };
+  /** Pays the cart from the wallet; idempotencyKey (sent by the SDK) makes a re-sent request replay, not pay twice. */
+  'shop.checkout': { params: { idempotencyKey?: string } | undefined; result: Record<string, unknown> };
 }
 
 /** Methods a widget may call on the host. */

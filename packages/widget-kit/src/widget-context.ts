@@ -4,6 +4,7 @@ import { useContext } from 'preact/hooks';
 import type { ApiClient } from './api.ts';
 import type { WidgetBridge } from './bridge.ts';
 import type { WidgetName } from './protocol.ts';
+import type { PublishableKeyInfo } from './publishable-key.ts';
 import type { Session } from './session.ts';
 
 /** What every part of a widget shares: its bridge to the host, the fan's session and the API client. */
@@ -12,6 +13,8 @@ export interface WidgetContext {
   bridge: WidgetBridge;
   session: Session;
   api: ApiClient;
+  /** The publishable key's public facts (partner slug = the club, allowed origins). */
+  key: PublishableKeyInfo;
   /** Widget-specific options from mount() / update(). */
   options: Signal<Record<string, unknown>>;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, type Queryable, seedOnce } from '@pcf/kernel';
+import { type Database, type Outbox, type Queryable, seedOnce } from '@pcf/kernel';
 import type { IdentityService } from './identity.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
 import { hashPassword } from './passwords.ts';
@@ -26,6 +26,7 @@ export interface DemoSeedDeps {
   db: Database;
   identity: IdentityService;
   partners: PartnersRepository;
+  outbox: Outbox;
   password: string;
   origins: string[];
 }
@@ -67,6 +68,11 @@ async function seedPartner(
     { id: randomUUID(), name: demo.name, slug: demo.slug },
     tx,
   );
+  await deps.outbox.add(tx, 'identity.partner_created', {
+    partnerId: partner.id,
+    slug: partner.slug,
+    name: partner.name,
+  });
   await deps.identity.createUser(
     {
       email: demo.adminEmail,

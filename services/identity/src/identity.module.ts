@@ -70,6 +70,7 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
         db: ctx.db,
         identity,
         partners: partnersRepository,
+        outbox: ctx.outbox,
         password: ctx.config.demoPassword,
         origins: [...new Set(['http://localhost:8080', 'http://127.0.0.1:8080', origin])],
       }),

@@ -67,6 +67,7 @@ export class PartnersService {
         await this.deps.outbox.add(tx, 'identity.partner_created', {
           partnerId: partner.id,
           slug: partner.slug,
+          name: partner.name,
         });
         return { partner, admin: publicUser(admin) };
       });

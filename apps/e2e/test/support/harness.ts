@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type ServerProcess, startServer } from '../../../server/test/process.ts';
+import { freePort, type ServerProcess, startServer } from '../../../server/test/process.ts';
 import { launchChromium } from './chromium.ts';
 import { type HostServer, startHostServer } from './host-server.ts';
 
@@ -36,6 +35,8 @@ export interface E2E {
 
 export interface E2EOptions {
   env?: Record<string, string>;
+  /** Seed the demo data and issue the keys for this demo club (e.g. 'monaco', whose shop has products). */
+  demoClub?: string;
 }
 
 /** The platform as `npm start` runs it (PGlite), a partner with keys for the host origin, and Chromium. */
@@ -47,7 +48,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     PORT: String(port),
     PCF_PUBLIC_URL: platformUrl,
     PCF_DATA_DIR: dataDir,
-    PCF_DEMO: '0',
+    PCF_DEMO: options.demoClub ? '1' : '0',
     PCF_ADMIN_EMAIL: ADMIN.email,
     PCF_ADMIN_PASSWORD: ADMIN.password,
     PCF_RATE_LIMIT_IP: '1000000',
@@ -58,17 +59,9 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const api = apiClient(server.url);
   const admin = await api('POST', '/v1/auth/login', ADMIN);
   const adminToken = admin.accessToken as string;
-  const slug = `club-${randomUUID().slice(0, 8)}`;
-  const { partner } = await api(
-    'POST',
-    '/v1/partners',
-    {
-      name: 'E2E Club',
-      slug,
-      admin: { email: `${slug}@e2e.test`, password: FAN_PASSWORD, displayName: 'Club admin' },
-    },
-    adminToken,
-  );
+  const partner = options.demoClub
+    ? await demoPartner(api, adminToken, options.demoClub)
+    : await newPartner(api, adminToken);
   const secret = await api('POST', `/v1/partners/${partner.id}/keys`, { kind: 'secret' }, adminToken);
   const host = await startHostServer({ platformUrl: server.url, secretKey: secret.secret });
   const strangerHost = await startHostServer({ platformUrl: server.url, secretKey: secret.secret });
@@ -126,13 +119,19 @@ function apiClient(baseUrl: string) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('no free port');
-  return address.port;
+type Api = ReturnType<typeof apiClient>;
+
+async function newPartner(api: Api, adminToken: string): Promise<Json> {
+  const slug = `club-${randomUUID().slice(0, 8)}`;
+  const admin = { email: `${slug}@e2e.test`, password: FAN_PASSWORD, displayName: 'Club admin' };
+  return (await api('POST', '/v1/partners', { name: 'E2E Club', slug, admin }, adminToken)).partner;
+}
+
+async function demoPartner(api: Api, adminToken: string, slug: string): Promise<Json> {
+  const partners = await api('GET', '/v1/partners?limit=100', undefined, adminToken);
+  const partner = (partners.data as Json[]).find((p) => p.slug === slug);
+  if (!partner) throw new Error(`no demo partner ${slug}`);
+  return partner;
 }
 
 /** The SDK script tag as a partner writes it. */

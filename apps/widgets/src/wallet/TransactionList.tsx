@@ -28,7 +28,13 @@ function TransactionItem({ tx }: { tx: Transaction }) {
   const statusKey = `status.${tx.status}`;
   const title = hasMessage(typeKey) ? t(typeKey) : tx.type;
   return (
-    <li class={`pcf-tx pcf-tx--${tx.status}`} data-testid="tx-item" data-status={tx.status}>
+    <li
+      class={`pcf-tx pcf-tx--${tx.status}`}
+      data-testid="tx-item"
+      data-status={tx.status}
+      data-type={tx.type}
+      data-amount={tx.amount}
+    >
       <span class="pcf-tx-main">
         <span class="pcf-tx-title">
           {title}

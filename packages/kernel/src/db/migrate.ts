@@ -15,6 +15,8 @@ export interface MigrateOptions {
   migrationsDir: string;
   /** PostgreSQL role that owns the schema; the service's connections SET ROLE to it. */
   role?: string;
+  /** Contrib extensions (pg_trgm, unaccent) created in the service's schema, as the migrating user. */
+  extensions?: readonly string[];
 }
 
 export class MigrationChecksumError extends Error {}
@@ -35,6 +37,10 @@ export async function migrate(db: Database, options: MigrateOptions): Promise<st
     await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(options.schema)]);
     if (options.role) await ensureRole(tx, options.role, options.schema);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // Before SET ROLE: the service's role may not create extensions (it needs CREATE on the database).
+    for (const extension of options.extensions ?? []) {
+      await tx.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)} SCHEMA ${schema}`);
+    }
     if (options.role) await tx.query(`SET LOCAL ROLE ${quoteIdent(options.role)}`);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 import { Mutex } from './mutex.ts';
 
@@ -14,10 +16,13 @@ export class PgliteDatabase implements Database {
 
   private constructor(private readonly db: PGlite) {}
 
-  /** dataDir undefined = in memory. */
+  /**
+   * dataDir undefined = in memory. The contrib extensions services may declare (ServiceModule.extensions) are
+   * made available here; a service's migration still creates them (CREATE EXTENSION) in its own schema.
+   */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir ?? 'memory://');
+    const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm, unaccent } });
     return new PgliteDatabase(db);
   }
 

@@ -22,7 +22,11 @@ export async function openDatabases(config: Config, modules: ServiceModule[]): P
     const db = await PgliteDatabase.open(join(config.dataDir, 'pglite'));
     try {
       for (const module of modules) {
-        await migrate(db, { schema: module.name, migrationsDir: module.migrationsDir });
+        await migrate(db, {
+          schema: module.name,
+          migrationsDir: module.migrationsDir,
+          extensions: module.extensions,
+        });
       }
     } catch (error) {
       await db.close();
@@ -36,7 +40,12 @@ export async function openDatabases(config: Config, modules: ServiceModule[]): P
     const forService = new Map<string, Database>();
     for (const module of modules) {
       const role = roles ? `pcf_${module.name}` : undefined;
-      await migrate(admin, { schema: module.name, migrationsDir: module.migrationsDir, role });
+      await migrate(admin, {
+        schema: module.name,
+        migrationsDir: module.migrationsDir,
+        role,
+        extensions: module.extensions,
+      });
       forService.set(
         module.name,
         new PostgresDatabase(config.databaseUrl, {

@@ -1,0 +1,266 @@
+import {
+  ApiError,
+  announce,
+  Button,
+  ConfirmStep,
+  EmptyState,
+  ErrorState,
+  Skeleton,
+  TextField,
+} from '@pcf/widget-kit';
+import { useRef, useState } from 'preact/hooks';
+import { Stepper } from './ProductPage.tsx';
+import { money, Price, ProductImage, ViewHeading } from './parts.tsx';
+import type { Cart, CartItem } from './shop-api.ts';
+import { compareDecimal, keepsIdempotencyKey, ratePercent } from './shop-logic.ts';
+import { t } from './shop-messages.ts';
+import { problemText } from './shop-problems.ts';
+import type { ShopStore } from './shop-store.ts';
+
+const MAX_QUANTITY = 99;
+
+function CartLine({ store, item }: { store: ShopStore; item: CartItem }) {
+  const [busy, setBusy] = useState(false);
+  const run = async (change: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await change();
+    } catch (error) {
+      announce(problemText(error).message, 'error');
+      void store.loadCart().catch(() => undefined);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const was =
+    compareDecimal(item.originalUnitPrice.amount, item.unitPrice.amount) > 0 ? item.originalUnitPrice : null;
+  return (
+    <li class="pcf-line" data-testid="cart-item" data-item-id={item.id} data-product-id={item.productId}>
+      <ProductImage src={item.image} alt="" size={56} />
+      <div class="pcf-line-main">
+        <span class="pcf-line-name">{item.name}</span>
+        <span class="pcf-muted">{item.variantLabel}</span>
+        <Price now={item.unitPrice} was={was} />
+      </div>
+      <div class="pcf-line-side">
+        <Stepper
+          label={t('qtyOf', { name: item.name })}
+          value={item.quantity}
+          max={Math.min(item.available, MAX_QUANTITY)}
+          disabled={busy}
+          onValue={(quantity) => void run(() => store.setQuantity(item.id, quantity))}
+          testIds={['cart-qty-minus', 'cart-qty-plus']}
+        />
+        <strong>{money(item.lineTotal)}</strong>
+        <button
+          type="button"
+          class="pcf-link"
+          disabled={busy}
+          data-testid="cart-remove"
+          onClick={() => void run(() => store.remove(item.id, item.name))}
+        >
+          {t('remove', { name: '' }).trim()}
+          <span class="pcf-sr"> {item.name}</span>
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function DiscountField({ store, cart }: { store: ShopStore; cart: Cart }) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const notice = store.notice.value;
+  const apply = async (event: Event) => {
+    event.preventDefault();
+    if (!code.trim()) return;
+    setBusy(true);
+    await store.applyCode(code.trim());
+    setBusy(false);
+    if (store.notice.peek()?.ok) setCode('');
+  };
+  return (
+    <form class="pcf-discount" onSubmit={apply}>
+      <div class="pcf-inline">
+        <TextField
+          label={t('discountCode')}
+          value={code}
+          onValue={setCode}
+          autoComplete="off"
+          autoCapitalize="characters"
+          maxLength={64}
+          testId="discount-code"
+        />
+        <Button type="submit" variant="secondary" busy={busy} testId="discount-apply">
+          {t('apply')}
+        </Button>
+      </div>
+      {cart.discountCode && (
+        <p class="pcf-muted">
+          {cart.discountCode} ·{' '}
+          <button
+            type="button"
+            class="pcf-link"
+            onClick={() => void store.removeCode().catch(() => undefined)}
+          >
+            {t('removeCode')}
+          </button>
+        </p>
+      )}
+      {notice && (
+        <p
+          class={notice.ok ? 'pcf-ok' : 'pcf-form-error'}
+          data-testid="discount-result"
+          data-code={notice.code}
+          role={notice.ok ? 'status' : 'alert'}
+        >
+          {notice.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** Subtotal, discounts, the cashback the fan will earn (shown before paying) and the total. */
+export function Totals({ cart }: { cart: Cart }) {
+  return (
+    <dl class="pcf-totals">
+      <div class="pcf-row">
+        <dt>{t('subtotal')}</dt>
+        <dd data-testid="cart-subtotal" data-value={cart.subtotal.amount}>
+          {money(cart.subtotal)}
+        </dd>
+      </div>
+      {cart.discounts.map((discount) => (
+        <div key={discount.label} class="pcf-row">
+          <dt>{discount.label}</dt>
+          <dd class="pcf-ok">−{money(discount.amount)}</dd>
+        </div>
+      ))}
+      <div class="pcf-row pcf-row--cashback">
+        <dt>
+          {t('cashback', { rate: ratePercent(cart.cashback.rate), amount: '' }).replace(/\s*$/, '')}
+          <span class="pcf-hint"> {t('cashbackHint')}</span>
+        </dt>
+        <dd class="pcf-ok" data-testid="cart-cashback" data-value={cart.cashback.amount.amount}>
+          +{money(cart.cashback.amount)}
+        </dd>
+      </div>
+      <div class="pcf-row pcf-row--total">
+        <dt>{t('total')}</dt>
+        <dd data-testid="cart-total" data-value={cart.total.amount}>
+          {money(cart.total)}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Pay from the wallet: a confirmation step, then the order; a failed attempt keeps its key only for a retry. */
+function Checkout({ store, cart }: { store: ShopStore; cart: Cart }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const key = useRef<string | null>(null);
+
+  const confirm = async () => {
+    key.current ??= crypto.randomUUID();
+    setBusy(true);
+    setFailure(null);
+    try {
+      await store.checkout(key.current);
+      key.current = null;
+    } catch (error) {
+      const problem = error instanceof ApiError ? error : null;
+      if (!problem || !keepsIdempotencyKey(problem.status, problem.code)) key.current = null;
+      setFailure(problemText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!confirming) {
+    return (
+      <Button
+        testId="checkout-submit"
+        disabled={cart.items.length === 0}
+        onClick={() => {
+          key.current = null;
+          setFailure(null);
+          setConfirming(true);
+        }}
+      >
+        {t('checkout')}
+      </Button>
+    );
+  }
+  return (
+    <ConfirmStep
+      title={t('confirmTitle')}
+      rows={[
+        [t('items'), String(cart.count)],
+        [t('payFrom'), t('wallet')],
+        [
+          t('cashback', { rate: ratePercent(cart.cashback.rate), amount: '' }).replace(/\s*:?\s*$/, ''),
+          `+${money(cart.cashback.amount)}`,
+        ],
+        [t('total'), money(cart.total)],
+      ]}
+      busy={busy}
+      onConfirm={confirm}
+      onCancel={() => setConfirming(false)}
+      confirmLabel={failure && key.current ? t('retry') : t('confirmPay', { total: money(cart.total) })}
+      confirmTestId="checkout-confirm"
+    >
+      {failure && (
+        <p class="pcf-form-error" role="alert" data-testid="checkout-error" data-code={failure.code}>
+          {failure.message}
+        </p>
+      )}
+    </ConfirmStep>
+  );
+}
+
+/** The cart: lines with quantities, discount code, totals and checkout. */
+export function CartView({ store }: { store: ShopStore }) {
+  const cart = store.cart.value;
+  const error = store.cartError.value;
+  const keepShopping = (
+    <Button variant="secondary" onClick={() => (store.view.value = { name: 'catalogue' })}>
+      {t('keepShopping')}
+    </Button>
+  );
+  return (
+    <section class="pcf-card" aria-labelledby="pcf-cart-title">
+      <ViewHeading id="pcf-cart-title" focus>
+        {t('cart')}
+      </ViewHeading>
+      {!cart && error ? (
+        <ErrorState
+          code={error.code}
+          message={t('cartFailed')}
+          onRetry={() => void store.loadCart().catch(() => undefined)}
+        />
+      ) : !cart ? (
+        <Skeleton />
+      ) : cart.items.length === 0 ? (
+        <>
+          <EmptyState title={t('emptyCart')} />
+          {keepShopping}
+        </>
+      ) : (
+        <>
+          <ul class="pcf-lines">
+            {cart.items.map((item) => (
+              <CartLine key={item.id} store={store} item={item} />
+            ))}
+          </ul>
+          <DiscountField store={store} cart={cart} />
+          <Totals cart={cart} />
+          <Checkout store={store} cart={cart} />
+          {keepShopping}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+import { describe, expect, it, vi } from 'vitest';
+import { productsPath, type Variant } from '../src/shop/shop-api.ts';
+import {
+  appendPage,
+  clubOption,
+  compareDecimal,
+  debounce,
+  discountCode,
+  firstInStock,
+  isOwnImage,
+  keepsIdempotencyKey,
+  livePriceOf,
+  originalFrom,
+  ratePercent,
+  rereadsCart,
+  timeLeft,
+  variantPrice,
+} from '../src/shop/shop-logic.ts';
+
+const eur = (amount: string) => ({ amount, asset: 'EUR' });
+const variant = (id: string, price: string, extra: Partial<Variant> = {}): Variant => ({
+  id,
+  sku: id,
+  label: id,
+  attributes: {},
+  price: eur(price),
+  salePrice: null,
+  stock: 5,
+  inStock: true,
+  ...extra,
+});
+
+describe('shop logic', () => {
+  it('picks the first variant in stock', () => {
+    const variants = [
+      variant('s', '89.90', { stock: 0, inStock: false }),
+      variant('m', '89.90'),
+      variant('l', '89.90'),
+    ];
+    expect(firstInStock({ variants })?.id).toBe('m');
+    expect(firstInStock({ variants: [variant('s', '1', { stock: 0, inStock: false })] })).toBeNull();
+  });
+
+  it('compares decimal strings exactly', () => {
+    expect(compareDecimal('89.90', '89.9')).toBe(0);
+    expect(compareDecimal('100', '99.99')).toBe(1);
+    expect(compareDecimal('0.10', '0.09')).toBe(1);
+    expect(compareDecimal('9007199254740993.01', '9007199254740993.02')).toBe(-1);
+    expect(compareDecimal('007.5', '7.50')).toBe(0);
+  });
+
+  it('crosses out the regular price only when the fan pays less (sale or live price)', () => {
+    expect(variantPrice(variant('m', '89.90'))).toEqual({ now: eur('89.90'), was: null });
+    expect(variantPrice(variant('m', '89.90', { salePrice: eur('71.92') }))).toEqual({
+      now: eur('71.92'),
+      was: eur('89.90'),
+    });
+    expect(variantPrice(variant('m', '89.90', { salePrice: eur('71.92') }), eur('59.00')).now).toEqual(
+      eur('59.00'),
+    );
+  });
+
+  it('shows the lowest regular price crossed out on a card when priceFrom is lower', () => {
+    const product = {
+      priceFrom: eur('71.92'),
+      variants: [variant('a', '99.90'), variant('b', '89.90', { salePrice: eur('71.92') })],
+    } as Parameters<typeof originalFrom>[0];
+    expect(originalFrom(product)).toEqual(eur('89.90'));
+    expect(originalFrom({ ...product, priceFrom: eur('89.90') })).toBeNull();
+  });
+
+  it('counts down to the end of a promotion', () => {
+    const now = Date.parse('2026-05-01T10:00:00Z');
+    expect(timeLeft('2026-05-01T12:14:05Z', now)).toEqual({ days: 0, clock: '02:14:05' });
+    expect(timeLeft('2026-05-03T10:00:01Z', now)).toEqual({ days: 2, clock: '00:00:01' });
+    expect(timeLeft('2026-05-01T10:00:00Z', now)).toBeNull();
+    expect(timeLeft('not a date', now)).toBeNull();
+  });
+
+  it('turns a cashback rate into a percentage without floats', () => {
+    expect(ratePercent('0.05')).toBe('5');
+    expect(ratePercent('0.075')).toBe('7.5');
+    expect(ratePercent('0.1')).toBe('10');
+    expect(ratePercent('0.07')).toBe('7');
+    expect(ratePercent('1')).toBe('100');
+  });
+
+  it('finds the live price of a pinned product while the session is live', () => {
+    const sessions = [
+      {
+        id: 'l1',
+        title: 'Live',
+        startsAt: '',
+        endsAt: '',
+        isLive: true,
+        products: [{ productId: 'p1', variantId: 'v1', livePrice: eur('50.00') }],
+      },
+      {
+        id: 'l2',
+        title: 'Later',
+        startsAt: '',
+        endsAt: '',
+        isLive: false,
+        products: [{ productId: 'p2', variantId: null, livePrice: eur('10.00') }],
+      },
+    ];
+    expect(livePriceOf(sessions, 'p1', 'v1')).toEqual(eur('50.00'));
+    expect(livePriceOf(sessions, 'p1')).toEqual(eur('50.00'));
+    expect(livePriceOf(sessions, 'p1', 'v2')).toBeNull();
+    expect(livePriceOf(sessions, 'p2')).toBeNull();
+  });
+
+  it('keeps the Idempotency-Key only to retry the same attempt', () => {
+    expect(keepsIdempotencyKey(0, 'network_error')).toBe(true);
+    expect(keepsIdempotencyKey(503, 'wallet_unavailable')).toBe(true);
+    expect(keepsIdempotencyKey(409, 'idempotency_request_in_progress')).toBe(true);
+    expect(keepsIdempotencyKey(422, 'insufficient_funds')).toBe(false);
+    expect(keepsIdempotencyKey(409, 'out_of_stock')).toBe(false);
+    expect(keepsIdempotencyKey(409, 'promotion_ended')).toBe(false);
+    expect(keepsIdempotencyKey(422, 'empty_cart')).toBe(false);
+    expect(rereadsCart('promotion_ended')).toBe(true);
+    expect(rereadsCart('insufficient_funds')).toBe(false);
+  });
+
+  it('joins catalogue pages without duplicates', () => {
+    expect(appendPage([{ id: 'a' }, { id: 'b' }], [{ id: 'b' }, { id: 'c' }]).map((p) => p.id)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  it('accepts only our own images, well-formed clubs and discount codes', () => {
+    expect(isOwnImage('/v1/shop/images/abc-123.svg')).toBe(true);
+    expect(isOwnImage('https://evil.example/x.png')).toBe(false);
+    expect(isOwnImage('//evil.example/v1/shop/images/x')).toBe(false);
+    expect(isOwnImage('/v1/shop/images/../../x')).toBe(false);
+    expect(isOwnImage(null)).toBe(false);
+    expect(clubOption('psg')).toBe('psg');
+    expect(clubOption('PSG; drop')).toBeNull();
+    expect(clubOption(42)).toBeNull();
+    expect(discountCode(' ALLEZ10 ')).toBe('ALLEZ10');
+    expect(discountCode('<script>')).toBeNull();
+    expect(discountCode(undefined)).toBeNull();
+  });
+
+  it('builds catalogue URLs without empty parameters', () => {
+    expect(
+      productsPath({ club: 'monaco', q: '', category: undefined, limit: 12, cursor: null, locale: 'fr' }),
+    ).toBe('/v1/shop/products?club=monaco&limit=12&locale=fr');
+    expect(productsPath({ club: 'monaco', q: 'maillôt domicile' })).toBe(
+      '/v1/shop/products?club=monaco&q=maill%C3%B4t+domicile',
+    );
+  });
+
+  it('debounces search input', () => {
+    vi.useFakeTimers();
+    const run = vi.fn();
+    const search = debounce(run, 300);
+    search('m');
+    search('ma');
+    vi.advanceTimersByTime(299);
+    expect(run).not.toHaveBeenCalled();
+    search('mai');
+    vi.advanceTimersByTime(300);
+    expect(run).toHaveBeenCalledOnce();
+    expect(run).toHaveBeenCalledWith('mai');
+    search('x');
+    search.cancel();
+    vi.advanceTimersByTime(1000);
+    expect(run).toHaveBeenCalledOnce();
+    vi.useRealTimers();
+  });
+});

@@ -1,0 +1,161 @@
+import { decodeCursor, encodeCursor, type Page } from '@pcf/kernel';
+import type { CatalogueRepository, ClubRow, ProductRow, VariantRow } from './catalogue.repository.ts';
+import { eur, iso, parseEur } from './money.ts';
+import { appliesTo, bestUnitPrice, bpsToPercent, type LivePrice, type PricedPromotion } from './pricing.ts';
+import type { PromotionsRepository } from './promotions.repository.ts';
+import { clubNotFound, imageNotFound, invalidField, productNotFound } from './shop.errors.ts';
+import type { Product, ProductsQuery } from './shop.schema.ts';
+
+export type Locale = 'fr' | 'en';
+
+const CATEGORY_NAMES: Record<Product['category'], Record<Locale, string>> = {
+  maillots: { fr: 'Maillots', en: 'Jerseys' },
+  accessoires: { fr: 'Accessoires', en: 'Accessories' },
+  nft: { fr: 'Objets numériques (NFT)', en: 'Digital collectibles (NFT)' },
+};
+
+export const imageUrl = (id: string) => `/v1/shop/images/${id}`;
+
+/** The public catalogue: clubs, products with their current prices, categories, images. */
+export class CatalogueService {
+  constructor(
+    private readonly catalogue: CatalogueRepository,
+    private readonly promotions: PromotionsRepository,
+  ) {}
+
+  async club(slug: string): Promise<ClubRow> {
+    const club = await this.catalogue.findClubBySlug(slug);
+    if (!club) throw clubNotFound(slug);
+    return club;
+  }
+
+  async listProducts(query: ProductsQuery, locale: Locale, includeArchived = false): Promise<Page<Product>> {
+    await this.club(query.club);
+    const limit = query.limit ?? 20;
+    const offset = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
+    if (!Number.isInteger(offset) || offset < 0)
+      throw invalidField('cursor is not a valid page cursor', 'cursor');
+    const minPrice = query.minPrice === undefined ? undefined : parseEur(query.minPrice, 'minPrice', true);
+    const maxPrice = query.maxPrice === undefined ? undefined : parseEur(query.maxPrice, 'maxPrice', true);
+    if (minPrice !== undefined && maxPrice !== undefined && minPrice > maxPrice) {
+      throw invalidField('minPrice must not be greater than maxPrice', 'minPrice');
+    }
+    const rows = await this.catalogue.listProducts({
+      club: query.club,
+      category: query.category,
+      q: query.q?.trim() || undefined,
+      minPrice,
+      maxPrice,
+      inStock: query.inStock,
+      includeArchived,
+      offset,
+      limit,
+    });
+    const data = await this.views(rows.slice(0, limit), locale);
+    return { data, nextCursor: rows.length > limit ? encodeCursor([offset + limit]) : null };
+  }
+
+  async getProduct(id: string, locale: Locale, includeArchived = false): Promise<Product> {
+    const row = await this.catalogue.findProduct(id);
+    if (!row || (row.status === 'archived' && !includeArchived)) throw productNotFound();
+    const [view] = await this.views([row], locale);
+    return view!;
+  }
+
+  async categories(slug: string, locale: Locale) {
+    await this.club(slug);
+    return {
+      data: (Object.keys(CATEGORY_NAMES) as Product['category'][]).map((category) => ({
+        slug: category,
+        name: CATEGORY_NAMES[category][locale],
+      })),
+    };
+  }
+
+  async image(id: string): Promise<{ contentType: string; bytes: Buffer }> {
+    const image = await this.catalogue.findImage(id);
+    if (!image) throw imageNotFound();
+    return { contentType: image.contentType, bytes: Buffer.from(image.bytes) };
+  }
+
+  /** Products as the API shows them, priced now (flash sales and live prices applied). */
+  async views(rows: ProductRow[], locale: Locale): Promise<Product[]> {
+    const ids = rows.map((r) => r.id);
+    const partners = [...new Set(rows.map((r) => r.partnerId))];
+    const [variants, images, flash, live] = await Promise.all([
+      this.catalogue.variantsOf(ids),
+      this.catalogue.imageIdsOf(ids),
+      this.promotions.activeFlash(partners),
+      this.promotions.livePrices(partners),
+    ]);
+    return rows.map((row) =>
+      productView(
+        row,
+        variants.filter((v) => v.productId === row.id),
+        images.filter((i) => i.productId === row.id).map((i) => imageUrl(i.id)),
+        flash.filter((p) => p.partnerId === row.partnerId),
+        live,
+        locale,
+      ),
+    );
+  }
+}
+
+export function productView(
+  row: ProductRow,
+  variants: VariantRow[],
+  images: string[],
+  flash: PricedPromotion[],
+  live: LivePrice[],
+  locale: Locale,
+): Product {
+  const visible = variants.filter((v) => !v.archived);
+  let priceFrom: bigint | undefined;
+  const views = visible.map((v) => {
+    const best = bestUnitPrice(
+      { productId: row.id, variantId: v.id, category: row.category, price: v.price, quantity: 1 },
+      flash,
+      live,
+    );
+    const current = best.unitPrice;
+    if (priceFrom === undefined || current < priceFrom) priceFrom = current;
+    return {
+      id: v.id,
+      sku: v.sku,
+      label: v.label,
+      attributes: v.attributes,
+      price: eur(v.price),
+      salePrice: best.applied ? eur(best.unitPrice) : null,
+      stock: v.stock,
+      inStock: v.stock > 0,
+    };
+  });
+  const promotion = flash.find(
+    (p) => appliesTo(p, row.id, row.category) && (p.budget === null || p.used < p.budget),
+  );
+  return {
+    id: row.id,
+    club: { slug: row.clubSlug, name: row.clubName },
+    slug: row.slug,
+    category: row.category,
+    name: locale === 'en' ? row.nameEn : row.nameFr,
+    description: locale === 'en' ? row.descriptionEn : row.descriptionFr,
+    images,
+    priceFrom: eur(priceFrom ?? 0n),
+    variants: views,
+    promotion: promotion
+      ? {
+          id: promotion.id,
+          kind: 'flash',
+          label: promotion.label,
+          type: promotion.type,
+          value:
+            promotion.type === 'percentage' ? bpsToPercent(promotion.value) : eur(promotion.value).amount,
+          endsAt: iso(promotion.endsAt),
+        }
+      : null,
+    collectible: row.collectible,
+    editionSize: row.editionSize,
+    status: row.status,
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The one place prices are computed (server side only): flash sales, live prices, discount codes, cashback.
+ * Pure functions over integer minor units.
+ */
+
+export interface PricedPromotion {
+  id: string;
+  label: string;
+  type: 'percentage' | 'fixed';
+  /** Basis points for percentages, minor units for fixed amounts. */
+  value: bigint;
+  productIds: string[];
+  categories: string[];
+  budgetKind: 'units' | 'uses' | null;
+  budget: number | null;
+  used: number;
+  endsAt: string;
+}
+
+export interface LivePrice {
+  liveId: string;
+  title: string;
+  productId: string;
+  variantId: string | null;
+  price: bigint;
+}
+
+export interface PricingLine {
+  productId: string;
+  variantId: string;
+  category: string;
+  price: bigint;
+  quantity: number;
+}
+
+export type AppliedDiscount =
+  | { kind: 'flash'; promotionId: string; label: string }
+  | { kind: 'live'; liveId: string; label: string };
+
+export interface PricedLine extends PricingLine {
+  unitPrice: bigint;
+  lineTotal: bigint;
+  applied: AppliedDiscount | null;
+}
+
+export interface PromotionUse {
+  promotionId: string;
+  amount: number;
+}
+
+export interface PricedCart {
+  lines: PricedLine[];
+  subtotal: bigint;
+  discounts: { label: string; amount: bigint }[];
+  discountTotal: bigint;
+  total: bigint;
+  cashbackBps: number;
+  cashback: bigint;
+  /** Budget each promotion takes from this order (units or uses). */
+  promotionUses: PromotionUse[];
+  discountCode: { id: string; code: string } | null;
+}
+
+export function appliesTo(promotion: PricedPromotion, productId: string, category: string): boolean {
+  if (promotion.productIds.length === 0 && promotion.categories.length === 0) return true;
+  return promotion.productIds.includes(productId) || promotion.categories.includes(category);
+}
+
+export function discounted(price: bigint, type: 'percentage' | 'fixed', value: bigint): bigint {
+  const off = type === 'percentage' ? (price * value) / 10_000n : value;
+  return off >= price ? 0n : price - off;
+}
+
+function hasBudgetFor(promotion: PricedPromotion, quantity: number): boolean {
+  if (promotion.budget === null) return true;
+  const needed = promotion.budgetKind === 'units' ? quantity : 1;
+  return promotion.used + needed <= promotion.budget;
+}
+
+/** The lowest price for one unit: the base price, an applicable flash sale, or a live price. */
+export function bestUnitPrice(
+  line: PricingLine,
+  flash: PricedPromotion[],
+  live: LivePrice[],
+): { unitPrice: bigint; applied: AppliedDiscount | null; promotion: PricedPromotion | null } {
+  let best: { unitPrice: bigint; applied: AppliedDiscount | null; promotion: PricedPromotion | null } = {
+    unitPrice: line.price,
+    applied: null,
+    promotion: null,
+  };
+  for (const promotion of flash) {
+    if (!appliesTo(promotion, line.productId, line.category) || !hasBudgetFor(promotion, line.quantity))
+      continue;
+    const price = discounted(line.price, promotion.type, promotion.value);
+    if (price < best.unitPrice) {
+      best = {
+        unitPrice: price,
+        applied: { kind: 'flash', promotionId: promotion.id, label: promotion.label },
+        promotion,
+      };
+    }
+  }
+  for (const pin of live) {
+    if (pin.productId !== line.productId || (pin.variantId !== null && pin.variantId !== line.variantId))
+      continue;
+    if (pin.price < best.unitPrice) {
+      best = {
+        unitPrice: pin.price,
+        applied: { kind: 'live', liveId: pin.liveId, label: pin.title },
+        promotion: null,
+      };
+    }
+  }
+  return best;
+}
+
+export function priceCart(input: {
+  lines: PricingLine[];
+  flash: PricedPromotion[];
+  live: LivePrice[];
+  code: (PricedPromotion & { code: string }) | null;
+  cashbackBps: number;
+}): PricedCart {
+  const uses = new Map<string, number>();
+  const discountByLabel = new Map<string, bigint>();
+  const addDiscount = (label: string, amount: bigint) => {
+    if (amount > 0n) discountByLabel.set(label, (discountByLabel.get(label) ?? 0n) + amount);
+  };
+  let subtotal = 0n;
+  const lines = input.lines.map((line): PricedLine => {
+    const best = bestUnitPrice(line, input.flash, input.live);
+    if (best.promotion) {
+      const amount = best.promotion.budgetKind === 'units' ? line.quantity : 1;
+      const previous = uses.get(best.promotion.id) ?? 0;
+      uses.set(
+        best.promotion.id,
+        best.promotion.budgetKind === 'uses' ? Math.max(previous, amount) : previous + amount,
+      );
+    }
+    subtotal += line.price * BigInt(line.quantity);
+    if (best.applied) addDiscount(best.applied.label, (line.price - best.unitPrice) * BigInt(line.quantity));
+    return {
+      ...line,
+      unitPrice: best.unitPrice,
+      lineTotal: best.unitPrice * BigInt(line.quantity),
+      applied: best.applied,
+    };
+  });
+  let discountCode: PricedCart['discountCode'] = null;
+  const code = input.code;
+  if (code) {
+    const eligible = lines.filter((l) => appliesTo(code, l.productId, l.category));
+    const base = eligible.reduce((sum, l) => sum + l.lineTotal, 0n);
+    const quantity = eligible.reduce((sum, l) => sum + l.quantity, 0);
+    if (base > 0n && hasBudgetFor(code, quantity)) {
+      const off = code.type === 'percentage' ? (base * code.value) / 10_000n : min(code.value, base);
+      addDiscount(code.label, off);
+      uses.set(code.id, (uses.get(code.id) ?? 0) + (code.budgetKind === 'units' ? quantity : 1));
+      discountCode = { id: code.id, code: code.code };
+    }
+  }
+  const discounts = [...discountByLabel].map(([label, amount]) => ({ label, amount }));
+  const discountTotal = discounts.reduce((sum, d) => sum + d.amount, 0n);
+  const total = subtotal - discountTotal;
+  return {
+    lines,
+    subtotal,
+    discounts,
+    discountTotal,
+    total,
+    cashbackBps: input.cashbackBps,
+    cashback: cashbackOn(total, input.cashbackBps),
+    promotionUses: [...uses].map(([promotionId, amount]) => ({ promotionId, amount })),
+    discountCode,
+  };
+}
+
+/** Cashback = rate × total, rounded down to the minor unit. */
+export function cashbackOn(total: bigint, bps: number): bigint {
+  return (total * BigInt(bps)) / 10_000n;
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+/** "0.05" ⇄ 500 basis points. */
+export function rateToBps(rate: string): number {
+  const match = /^(0|1)(?:\.(\d{1,4}))?$/.exec(rate);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 10_000 + Number((match[2] ?? '').padEnd(4, '0'));
+}
+
+export function bpsToRate(bps: number): string {
+  const whole = Math.floor(bps / 10_000);
+  const fraction = String(bps % 10_000)
+    .padStart(4, '0')
+    .replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction.length < 2 ? fraction.padEnd(2, '0') : fraction}` : `${whole}.00`;
+}
+
+/** "20" or "12.5" percent ⇄ basis points. */
+export function percentToBps(percent: string): number {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+export function bpsToPercent(bps: bigint): string {
+  const whole = bps / 100n;
+  const fraction = (bps % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole.toString();
+}
