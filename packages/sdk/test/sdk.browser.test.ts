@@ -200,8 +200,11 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
         document.body.append(evilFrame);
         pcf.wallet.send('EXECUTE_ACTION', { action: 'forge' });
         await new Promise((resolve) => setTimeout(resolve, 500));
+        // The genuine update the refresh asks for (waited for, not timed: the machine may be busy).
+        const genuine = new Promise((resolve) => pcf.wallet.on('balanceUpdated', resolve));
         pcf.wallet.refresh();
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await genuine;
+        await new Promise((resolve) => setTimeout(resolve, 100));
         evilFrame.remove();
         pcf.destroy();
         return balances;
