@@ -34,8 +34,14 @@ export interface VariantRow {
   archived: boolean;
 }
 
+/** A product with its variants and the ids of its images, in display order. */
+export interface ProductListing extends ProductRow {
+  variants: VariantRow[];
+  imageIds: string[];
+}
+
 export interface ProductFilter {
-  club: string;
+  partnerId: string;
   category?: string;
   q?: string;
   minPrice?: bigint;
@@ -55,8 +61,19 @@ const VARIANT = `id, product_id AS "productId", sku, label, attributes, price, s
 /** Minimum trigram word similarity for a typo to still match ("maillto" → "maillot"). */
 const TYPO_THRESHOLD = 0.5;
 
+/**
+ * The text trigram typo matching and ranking work on: the folded words of both names and both descriptions, each
+ * once, in first-occurrence order (migration 002 explains why).
+ */
+const SEARCH_WORDS = `(SELECT coalesce(string_agg(d.word, ' ' ORDER BY d.n), '')
+  FROM (SELECT w.word, min(w.n) AS n
+        FROM regexp_split_to_table(lower(shop.unaccent(name_fr || ' ' || name_en || ' ' || description_fr || ' '
+          || description_en)), '[^[:alnum:]]+') WITH ORDINALITY AS w(word, n)
+        WHERE w.word <> '' GROUP BY w.word) d)`;
+
 type RawVariant = Omit<VariantRow, 'price'> & { price: string };
 const toVariant = (row: RawVariant): VariantRow => ({ ...row, price: BigInt(row.price) });
+type RawListing = ProductRow & { variants: RawVariant[]; imageIds: string[] };
 
 /** Clubs, products, variants and images: the only file with catalogue SQL. */
 export class CatalogueRepository {
@@ -83,33 +100,64 @@ export class CatalogueRepository {
     await this.db.query('UPDATE shop.clubs SET cashback_bps = $2 WHERE partner_id = $1', [partnerId, bps]);
   }
 
-  /** One page of products (limit + 1 rows), newest first or by search relevance. */
-  async listProducts(filter: ProductFilter): Promise<ProductRow[]> {
-    const params: unknown[] = [filter.club];
-    const where = ['c.slug = $1'];
+  /**
+   * One page of products (limit + 1 rows), newest first or by search relevance, each with its variants and image
+   * ids (one statement: no query per product).
+   *
+   * A search runs in one transaction: a first statement folds the query (unaccent, lower case) and sets, for this
+   * transaction only, the word-similarity threshold of pg_trgm's `%>` operator and `enable_seqscan = off`. The
+   * folded text is then a constant of the search statement, so the three arms — French and English full-text and
+   * the trigram typo arm (`search_text %> word` ⇔ `word_similarity(word, search_text) >= TYPO_THRESHOLD`) — are
+   * each a GIN index scan, OR-ed in a bitmap, instead of a sequential scan computing a similarity for every product
+   * (the planner underestimates what a trigram recheck costs, hence the setting).
+   */
+  async listProducts(filter: ProductFilter): Promise<ProductListing[]> {
+    const q = filter.q;
+    if (!q) return this.#listProducts(this.db, filter, undefined);
+    return this.db.transaction(async (tx) => {
+      const words = q.split(/\s+/).filter(Boolean).slice(0, 8);
+      const folded = (
+        await tx.query<{ folded: string; words: string[] }>(
+          `SELECT set_config('pg_trgm.word_similarity_threshold', $3, true) AS threshold,
+             set_config('enable_seqscan', 'off', true) AS seqscan,
+             lower(shop.unaccent($1::text)) AS folded,
+             ARRAY(SELECT lower(shop.unaccent(u.word)) FROM unnest($2::text[]) WITH ORDINALITY AS u(word, n)
+               ORDER BY u.n) AS words`,
+          [q, words, String(TYPO_THRESHOLD)],
+        )
+      ).rows[0]!;
+      return this.#listProducts(tx, filter, folded);
+    });
+  }
+
+  async #listProducts(
+    db: Queryable,
+    filter: ProductFilter,
+    search: { folded: string; words: string[] } | undefined,
+  ): Promise<ProductListing[]> {
+    const params: unknown[] = [filter.partnerId];
+    // Searching, the club is a filter on the matches, written so that no index serves it: otherwise the planner
+    // reads the club's whole catalogue through the partner index (and computes a similarity for every product)
+    // instead of OR-ing the three search indexes.
+    const where = [search ? '(p.partner_id = $1) IS TRUE' : 'p.partner_id = $1'];
     const add = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
     if (!filter.includeArchived) where.push(`p.status = 'active'`);
     if (filter.category) where.push(`p.category = ${add(filter.category)}`);
-    let order = 'p.created_at, p.id';
-    if (filter.q) {
-      const q = add(filter.q);
-      const folded = `lower(shop.unaccent(${q}::text))`;
+    let rank = '0::real';
+    if (search) {
+      const folded = `${add(search.folded)}::text`;
       const fr = `plainto_tsquery('french', ${folded})`;
       const en = `plainto_tsquery('english', ${folded})`;
       // Typo tolerance: every word of the query must be close to some word of the product (trigrams).
-      const words = filter.q.split(/\s+/).filter(Boolean).slice(0, 8);
-      const fuzzy = words
-        .map(
-          (word) =>
-            `shop.word_similarity(lower(shop.unaccent(${add(word)}::text)), p.search_text) >= ${TYPO_THRESHOLD}`,
-        )
-        .join(' AND ');
-      where.push(`(p.search_fr @@ ${fr} OR p.search_en @@ ${en} OR (${fuzzy}))`);
-      order = `(ts_rank(p.search_fr, ${fr}) + ts_rank(p.search_en, ${en})
-        + shop.word_similarity(${folded}, p.search_text)) DESC, p.created_at, p.id`;
+      const fuzzy = search.words.map((word) => `p.search_text OPERATOR(shop.%>) ${add(word)}::text`);
+      const arms = [`p.search_fr @@ ${fr}`, `p.search_en @@ ${en}`];
+      if (fuzzy.length > 0) arms.push(`(${fuzzy.join(' AND ')})`);
+      where.push(`(${arms.join(' OR ')})`);
+      rank = `ts_rank(p.search_fr, ${fr}) + ts_rank(p.search_en, ${en})
+        + shop.word_similarity(${folded}, p.search_text)`;
     }
     const variantConditions: string[] = [];
     if (filter.minPrice !== undefined)
@@ -123,12 +171,21 @@ export class CatalogueRepository {
     }
     const limit = add(filter.limit + 1);
     const offset = add(filter.offset);
-    const result = await this.db.query<ProductRow>(
-      `SELECT ${PRODUCT} FROM shop.products p JOIN shop.clubs c ON c.partner_id = p.partner_id
-       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    const result = await db.query<RawListing>(
+      `SELECT ${PRODUCT},
+         coalesce((SELECT json_agg(json_build_object('id', v.id, 'productId', v.product_id, 'sku', v.sku,
+             'label', v.label, 'attributes', v.attributes, 'price', v.price::text, 'stock', v.stock,
+             'archived', v.archived) ORDER BY v.position, v.created_at, v.id)
+           FROM shop.variants v WHERE v.product_id = p.id), '[]'::json) AS variants,
+         coalesce((SELECT json_agg(i.id ORDER BY i.position, i.created_at, i.id)
+           FROM shop.images i WHERE i.product_id = p.id), '[]'::json) AS "imageIds"
+       FROM (SELECT p.*, ${rank} AS rank FROM shop.products p WHERE ${where.join(' AND ')}
+             ORDER BY rank DESC, p.created_at, p.id LIMIT ${limit} OFFSET ${offset}) p
+       JOIN shop.clubs c ON c.partner_id = p.partner_id
+       ORDER BY p.rank DESC, p.created_at, p.id`,
       params,
     );
-    return result.rows;
+    return result.rows.map((row) => ({ ...row, variants: row.variants.map(toVariant) }));
   }
 
   async findProduct(id: string, tx: Queryable = this.db): Promise<ProductRow | undefined> {
@@ -210,8 +267,7 @@ export class CatalogueRepository {
            || setweight(to_tsvector('french', shop.unaccent(description_fr || ' ' || category)), 'B'),
          search_en = setweight(to_tsvector('english', shop.unaccent(name_en)), 'A')
            || setweight(to_tsvector('english', shop.unaccent(description_en)), 'B'),
-         search_text = lower(shop.unaccent(name_fr || ' ' || name_en || ' ' || description_fr || ' '
-           || description_en))
+         search_text = ${SEARCH_WORDS}
        WHERE id = $1`,
       [id],
     );

@@ -1,5 +1,11 @@
 import { decodeCursor, encodeCursor, type Page } from '@pcf/kernel';
-import type { CatalogueRepository, ClubRow, ProductRow, VariantRow } from './catalogue.repository.ts';
+import type {
+  CatalogueRepository,
+  ClubRow,
+  ProductListing,
+  ProductRow,
+  VariantRow,
+} from './catalogue.repository.ts';
 import { eur, iso, parseEur } from './money.ts';
 import { appliesTo, bestUnitPrice, bpsToPercent, type LivePrice, type PricedPromotion } from './pricing.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
@@ -30,7 +36,7 @@ export class CatalogueService {
   }
 
   async listProducts(query: ProductsQuery, locale: Locale, includeArchived = false): Promise<Page<Product>> {
-    await this.club(query.club);
+    const club = await this.club(query.club);
     const limit = query.limit ?? 20;
     const offset = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0)
@@ -41,7 +47,7 @@ export class CatalogueService {
       throw invalidField('minPrice must not be greater than maxPrice', 'minPrice');
     }
     const rows = await this.catalogue.listProducts({
-      club: query.club,
+      partnerId: club.partnerId,
       category: query.category,
       q: query.q?.trim() || undefined,
       minPrice,
@@ -51,7 +57,7 @@ export class CatalogueService {
       offset,
       limit,
     });
-    const data = await this.views(rows.slice(0, limit), locale);
+    const data = await this.views(rows.slice(0, limit), locale, rows);
     return { data, nextCursor: rows.length > limit ? encodeCursor([offset + limit]) : null };
   }
 
@@ -78,13 +84,18 @@ export class CatalogueService {
     return { contentType: image.contentType, bytes: Buffer.from(image.bytes) };
   }
 
-  /** Products as the API shows them, priced now (flash sales and live prices applied). */
-  async views(rows: ProductRow[], locale: Locale): Promise<Product[]> {
+  /**
+   * Products as the API shows them, priced now (flash sales and live prices applied). Listings already carry their
+   * variants and images; for bare rows they are loaded for the whole page at once.
+   */
+  async views(rows: ProductRow[], locale: Locale, listings?: ProductListing[]): Promise<Product[]> {
     const ids = rows.map((r) => r.id);
     const partners = [...new Set(rows.map((r) => r.partnerId))];
     const [variants, images, flash, live] = await Promise.all([
-      this.catalogue.variantsOf(ids),
-      this.catalogue.imageIdsOf(ids),
+      listings ? listings.flatMap((l) => l.variants) : this.catalogue.variantsOf(ids),
+      listings
+        ? listings.flatMap((l) => l.imageIds.map((id) => ({ id, productId: l.id })))
+        : this.catalogue.imageIdsOf(ids),
       this.promotions.activeFlash(partners),
       this.promotions.livePrices(partners),
     ]);

@@ -104,6 +104,10 @@ export class CheckoutService {
         },
         lines,
       );
+      await this.deps.carts.clear(tx, cart.id);
+      const created = (await this.deps.orders.find(id, tx))!;
+      // The shared rows (a variant's stock, a promotion's budget) are taken last, just before the commit: every
+      // checkout of a popular item updates the same row, and its lock is held from that UPDATE until COMMIT.
       // Locks in one order (by variant id) so two carts never wait on each other in a cycle.
       for (const line of [...lines].sort((a, b) => a.variantId.localeCompare(b.variantId))) {
         if (!line.available || !(await this.deps.orders.reserveStock(tx, line.variantId, line.quantity))) {
@@ -114,8 +118,7 @@ export class CheckoutService {
         }
       }
       if (!(await this.deps.promotions.consume(tx, priced.promotionUses))) throw promotionEnded();
-      await this.deps.carts.clear(tx, cart.id);
-      return (await this.deps.orders.find(id, tx))!;
+      return created;
     });
     return this.#pay(order);
   }
