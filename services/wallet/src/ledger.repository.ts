@@ -205,6 +205,198 @@ export class LedgerRepository {
     };
   }
 
+  /**
+   * A hold's capture in one statement, like postOperation (in the caller's transaction, see Ledger.captureHold):
+   * marks the hold
+   * captured — only if it is still active, unexpired and at least the captured amount, which also takes the hold's
+   * row lock, so a capture and a void (or a second capture) of one hold have exactly one winner — then claims the
+   * operation's key with its result, writes the transaction, its entries, the history row's outcome and the outbox
+   * events, and locks and moves the accounts (posted and pending) last, in id order, just before the commit.
+   * Every write depends on the hold's update: when the hold is no longer capturable nothing is written and the
+   * result is null. A used key fails on OPERATIONS_KEY with nothing written.
+   */
+  async captureHold(
+    q: Queryable,
+    capture: {
+      holdId: string;
+      captured: bigint;
+      operation: { scope: string; key: string; requestHash: string; result: unknown };
+      transaction: { id: string; reference: string | null; metadata: Record<string, unknown> };
+      postings: Posting[];
+      /** Balance moves per account: posted and pending deltas (the hold's release is a negative pending). */
+      moves: { accountId: string; posted: bigint; pending: bigint }[];
+      events: { outboxTable: string; source: string; transactionPosted: Record<string, unknown> };
+    },
+  ): Promise<{
+    result: unknown;
+    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
+  } | null> {
+    const { operation, transaction, postings, moves, events } = capture;
+    const result = await q.query<{ result: unknown; changes: unknown }>(
+      `WITH legs AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS l(account_id, asset, amount)),
+       hold AS (
+         UPDATE wallet.holds SET status = 'captured', captured = $5::numeric, updated_at = now()
+         WHERE id = $4 AND status = 'active' AND expires_at > now() AND amount >= $5::numeric
+         RETURNING id),
+       op AS (
+         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         SELECT $6, $7, $8, $9::jsonb FROM hold RETURNING result),
+       txn AS (
+         INSERT INTO wallet.transactions (id, kind, reference, metadata)
+         SELECT $10, 'payment', $11, $12::jsonb FROM op RETURNING id),
+       entries AS (
+         INSERT INTO wallet.entries (transaction_id, account_id, asset, amount)
+         SELECT txn.id, l.account_id, l.asset, l.amount FROM txn, legs l RETURNING 1),
+       activity AS (
+         UPDATE wallet.activity a SET status = 'completed', amount = -$5::numeric, transaction_id = txn.id,
+           updated_at = now()
+         FROM txn WHERE a.source_id = $4 AND a.status = 'pending'
+         RETURNING 1),
+       posted_event AS (
+         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
+         SELECT gen_random_uuid(), 'wallet.transaction_posted', $13, $14::jsonb, now() FROM txn RETURNING 1),
+       locked AS (
+         SELECT a.id FROM wallet.accounts a WHERE a.id = ANY($15::uuid[]) AND EXISTS (SELECT 1 FROM txn)
+         ORDER BY a.id FOR NO KEY UPDATE),
+       moved AS (
+         UPDATE wallet.accounts a SET posted = a.posted + m.posted, pending = a.pending + m.pending
+         FROM unnest($15::uuid[], $16::numeric[], $17::numeric[]) AS m(account_id, posted, pending)
+         JOIN locked k ON k.id = m.account_id
+         WHERE a.id = m.account_id
+         RETURNING a.owner_type, a.owner_id, a.asset, a.posted, a.pending),
+       balance_events AS (
+         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
+         SELECT gen_random_uuid(), 'wallet.balance_changed', $13,
+                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
+                                   'available', (m.posted - m.pending)::text), now()
+         FROM moved m WHERE m.owner_type = 'fan')
+       -- Evaluated left to right: the hold first (a hold no longer capturable stops everything), then the key (a
+       -- duplicate stops before locking any account), the rows that need no account lock, and the accounts last.
+       SELECT (SELECT result FROM op) AS result,
+              (SELECT count(*) FROM entries) + (SELECT count(*) FROM activity)
+                + (SELECT count(*) FROM posted_event) AS written,
+              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
+                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
+                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+      [
+        postings.map((p) => p.accountId),
+        postings.map((p) => p.asset),
+        postings.map((p) => p.amount.toString()),
+        capture.holdId,
+        capture.captured.toString(),
+        operation.scope,
+        operation.key,
+        operation.requestHash,
+        JSON.stringify(operation.result),
+        transaction.id,
+        transaction.reference,
+        JSON.stringify(transaction.metadata),
+        events.source,
+        JSON.stringify(events.transactionPosted),
+        moves.map((m) => m.accountId),
+        moves.map((m) => m.posted.toString()),
+        moves.map((m) => m.pending.toString()),
+      ],
+    );
+    const row = result.rows[0]!;
+    const stored = typeof row.result === 'string' ? JSON.parse(row.result) : row.result;
+    if (stored === null || stored === undefined) return null;
+    return {
+      result: stored,
+      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
+        userId: string;
+        asset: Asset;
+        posted: string;
+        pending: string;
+      }[],
+    };
+  }
+
+  /**
+   * A hold in one statement (one round trip, its own transaction): claims the operation's key with its result
+   * (expiresAt stamped with the hold's expiry), inserts the hold and its pending history row, then locks the fan's
+   * account and reserves the amount last, just before the commit. A reservation beyond the available balance
+   * violates FAN_NOT_NEGATIVE and a used key OPERATIONS_KEY: either error leaves nothing written.
+   */
+  async holdFunds(hold: {
+    operation: { scope: string; key: string; requestHash: string; result: unknown };
+    id: string;
+    accountId: string;
+    userId: string;
+    asset: Asset;
+    amount: bigint;
+    merchant: string;
+    reference: string | null;
+    ttlSeconds: number;
+    activity: { id: string; counterparty: unknown };
+    events: { outboxTable: string; source: string };
+  }): Promise<{
+    result: unknown;
+    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
+  }> {
+    const { operation, events } = hold;
+    const result = await this.db.query<{ result: unknown; changes: unknown }>(
+      `WITH clock AS (SELECT date_trunc('milliseconds', now()) + $10::float8 * interval '1 second' AS expires),
+       op AS (
+         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         SELECT $1, $2, $3, jsonb_set($4::jsonb, '{expiresAt}',
+                  to_jsonb(to_char(clock.expires AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+         FROM clock RETURNING result),
+       hold AS (
+         INSERT INTO wallet.holds (id, account_id, user_id, asset, amount, merchant, status, reference, expires_at)
+         SELECT $5, $6, $7, $8, $9::numeric, $11, 'active', $12, clock.expires FROM clock, op RETURNING id),
+       activity AS (
+         INSERT INTO wallet.activity
+           (id, user_id, type, asset, amount, status, counterparty, reference, note, transaction_id, source_id)
+         SELECT $13, $7, 'payment', $8, -$9::numeric, 'pending', $14::jsonb, $12, NULL, NULL, hold.id FROM hold
+         RETURNING 1),
+       locked AS (
+         SELECT a.id FROM wallet.accounts a WHERE a.id = $6 AND EXISTS (SELECT 1 FROM hold) FOR NO KEY UPDATE),
+       moved AS (
+         UPDATE wallet.accounts a SET pending = a.pending + $9::numeric FROM locked k WHERE a.id = k.id
+         RETURNING a.owner_type, a.owner_id, a.asset, a.posted, a.pending),
+       balance_events AS (
+         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
+         SELECT gen_random_uuid(), 'wallet.balance_changed', $15,
+                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
+                                   'available', (m.posted - m.pending)::text), now()
+         FROM moved m WHERE m.owner_type = 'fan')
+       -- Evaluated left to right: the key first, then the hold and its history row, the fan's account last.
+       SELECT (SELECT result FROM op) AS result,
+              (SELECT count(*) FROM activity) AS written,
+              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
+                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
+                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+      [
+        operation.scope,
+        operation.key,
+        operation.requestHash,
+        JSON.stringify(operation.result),
+        hold.id,
+        hold.accountId,
+        hold.userId,
+        hold.asset,
+        hold.amount.toString(),
+        hold.ttlSeconds,
+        hold.merchant,
+        hold.reference,
+        hold.activity.id,
+        JSON.stringify(hold.activity.counterparty),
+        events.source,
+      ],
+    );
+    const row = result.rows[0]!;
+    return {
+      result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
+      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
+        userId: string;
+        asset: Asset;
+        posted: string;
+        pending: string;
+      }[],
+    };
+  }
+
   /** The account's id, creating it at zero on first use. */
   async ensureAccount(
     q: Queryable,

@@ -148,6 +148,138 @@ export class Ledger {
     }
   }
 
+  /**
+   * Reserves funds for a new hold in one statement (LedgerRepository.holdFunds): the operation's result (its
+   * expiresAt stamped with the hold's expiry), the hold, its pending history row, the fan's reservation and the
+   * balance event. Beyond the available balance: insufficient_funds, nothing written; a used key fails with the
+   * repository's unique violation on OPERATIONS_KEY.
+   */
+  async holdFunds(change: {
+    operation: { scope: string; key: string; requestHash: string; result: unknown };
+    holdId: string;
+    userId: string;
+    asset: Asset;
+    amount: bigint;
+    merchant: string;
+    reference: string | null;
+    ttlSeconds: number;
+    activity: { id: string; counterparty: unknown };
+  }): Promise<{ result: unknown; changes: BalanceChange[] }> {
+    const [accountId] = await this.accountIds([
+      { ownerType: 'fan', ownerId: change.userId, asset: change.asset },
+    ]);
+    try {
+      const { result, changes } = await this.repository.holdFunds({
+        operation: change.operation,
+        id: change.holdId,
+        accountId: accountId!,
+        userId: change.userId,
+        asset: change.asset,
+        amount: change.amount,
+        merchant: change.merchant,
+        reference: change.reference,
+        ttlSeconds: change.ttlSeconds,
+        activity: change.activity,
+        events: { outboxTable: this.outbox.table, source: this.outbox.source },
+      });
+      return {
+        result,
+        changes: changes.map((c) => ({
+          userId: c.userId,
+          asset: c.asset,
+          posted: BigInt(c.posted),
+          available: BigInt(c.posted) - BigInt(c.pending),
+        })),
+      };
+    } catch (error) {
+      if (isCheckViolation(error, FAN_NOT_NEGATIVE)) throw insufficientFunds(change.asset);
+      throw error;
+    }
+  }
+
+  /**
+   * Captures a hold in one statement (LedgerRepository.captureHold): the payment (fan −captured, the merchant's
+   * settlement account +captured), the release of the whole reservation, the hold, its history row, the events and
+   * the operation's result. Null when the hold is no longer capturable (nothing written); a used key fails with
+   * the repository's unique violation on OPERATIONS_KEY.
+   *
+   * The statement runs in a transaction of its own (BEGIN, the statement, COMMIT) rather than alone: a statement
+   * sent on its own commits even if this process dies while PostgreSQL runs it, and a capture the caller was told
+   * failed (its connection to us broke) would then stand — the shop would fail the order and refund it only later.
+   * With the COMMIT sent after the statement's answer, a process that dies first leaves nothing, as the
+   * multi-statement capture did. The accounts are still locked last and held only until that COMMIT.
+   */
+  async captureHold(
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
+    change: {
+      operation: { scope: string; key: string; requestHash: string; result: unknown };
+      hold: {
+        id: string;
+        userId: string;
+        asset: Asset;
+        amount: bigint;
+        merchant: string;
+        reference: string | null;
+      };
+      settlement: string;
+      captured: bigint;
+      transactionId: string;
+    },
+  ): Promise<{ result: unknown; changes: BalanceChange[] } | null> {
+    const { hold, captured } = change;
+    const legs: Leg[] = [
+      { ownerType: 'fan', ownerId: hold.userId, asset: hold.asset, amount: -captured },
+      { ownerType: 'system', ownerId: change.settlement, asset: hold.asset, amount: captured },
+    ];
+    const [fanId, settlementId] = await this.accountIds(legs);
+    // The account ids were resolved above, in their own statement: never inside the transaction.
+    const done = await transaction((tx) =>
+      this.repository.captureHold(tx, {
+        holdId: hold.id,
+        captured,
+        operation: change.operation,
+        transaction: {
+          id: change.transactionId,
+          reference: hold.reference,
+          metadata: { holdId: hold.id, merchant: hold.merchant },
+        },
+        postings: [
+          { accountId: fanId!, asset: hold.asset, amount: -captured },
+          { accountId: settlementId!, asset: hold.asset, amount: captured },
+        ],
+        moves: [
+          { accountId: fanId!, posted: -captured, pending: -hold.amount },
+          { accountId: settlementId!, posted: captured, pending: 0n },
+        ],
+        events: {
+          outboxTable: this.outbox.table,
+          source: this.outbox.source,
+          transactionPosted: {
+            transactionId: change.transactionId,
+            kind: 'payment',
+            reference: hold.reference,
+            entries: legs.map((l) => ({
+              ownerType: l.ownerType,
+              ownerId: l.ownerId,
+              asset: l.asset,
+              amount: l.amount.toString(),
+            })),
+          },
+        },
+      }),
+    );
+    if (!done) return null;
+    return {
+      result: done.result,
+      changes: done.changes.map((c) => ({
+        userId: c.userId,
+        asset: c.asset,
+        posted: BigInt(c.posted),
+        available: BigInt(c.posted) - BigInt(c.pending),
+      })),
+    };
+  }
+
   /** Applies reservations and legs atomically; returns the new fan balances to announce. */
   async apply(
     q: Queryable,

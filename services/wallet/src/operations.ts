@@ -53,6 +53,42 @@ export class Operations {
     }
   }
 
+  /**
+   * As runAtomic, for a one-statement operation with a precondition (e.g. a hold still capturable): `post` returns
+   * undefined when the precondition does not hold (nothing written). Then, as when the key is already used, a
+   * stored result for the key is replayed (or the key refused if the request differs) — the same precedence as
+   * run, which claims the key first — and otherwise `refused` gives the error to throw. A failure stores nothing.
+   */
+  async runGuarded<T>(
+    scope: string,
+    key: string,
+    request: unknown,
+    post: (operation: {
+      scope: string;
+      key: string;
+      requestHash: string;
+    }) => Promise<OperationOutcome<T> | undefined>,
+    refused: () => Promise<Error>,
+  ): Promise<T> {
+    const hash = requestHash(request);
+    let done: OperationOutcome<T> | undefined;
+    try {
+      done = await post({ scope, key, requestHash: hash });
+    } catch (error) {
+      if (!isUniqueViolation(error, OPERATIONS_KEY)) throw error;
+    }
+    if (done) {
+      this.onCommitted(done.changes);
+      return done.result;
+    }
+    const previous = await this.repository.findOperation(this.db, scope, key);
+    if (previous) {
+      if (previous.requestHash !== hash) throw keyReused();
+      return previous.result as T;
+    }
+    throw await refused();
+  }
+
   async run<T>(
     scope: string,
     key: string,

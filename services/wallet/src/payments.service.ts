@@ -18,6 +18,8 @@ export interface PaymentsServiceDeps {
   activity: ActivityRepository;
   payments: PaymentsRepository;
   operations: Operations;
+  /** Outside any transaction: single statements. */
+  db: Queryable;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   notify(changes: BalanceChange[]): void;
   holdTtlSeconds: number;
@@ -29,74 +31,95 @@ const settlement = (merchant: string) => `settlement:${merchant}`;
 export class PaymentsService implements WalletPort {
   constructor(private readonly deps: PaymentsServiceDeps) {}
 
+  /**
+   * One statement (Ledger.holdFunds): the key, the hold, its pending history row, then the fan's reservation
+   * (refused beyond the available balance), with the fan's account locked last, right before the commit.
+   */
   async hold(request: HoldRequest): Promise<HoldView> {
     const amount = parseMoney(request.amount, request.asset);
     const ttl = request.ttlSeconds ?? this.deps.holdTtlSeconds;
     const normalized = { ...request, amount: amount.minor, ttlSeconds: ttl };
-    return this.deps.operations.run(
+    return this.deps.operations.runAtomic(
       `hold:${request.merchant}`,
       request.idempotencyKey,
       normalized,
-      async (tx) => {
-        const { changes } = await this.deps.ledger.apply(tx, {
-          reservations: [
-            { ownerType: 'fan', ownerId: request.userId, asset: amount.asset, amount: amount.minor },
-          ],
-        });
-        const hold = await this.deps.payments.insertHold(tx, {
-          id: randomUUID(),
+      async (operation) => {
+        const holdId = randomUUID();
+        const reference = request.reference ?? null;
+        const result = view(
+          {
+            id: holdId,
+            userId: request.userId,
+            asset: amount.asset,
+            amount: amount.minor,
+            captured: 0n,
+            refunded: 0n,
+            merchant: request.merchant,
+            status: 'active',
+            reference,
+            // Stamped by the statement with the hold's expiry.
+            expiresAt: '',
+            expired: false,
+          },
+          null,
+        );
+        const { result: stored, changes } = await this.deps.ledger.holdFunds({
+          operation: { ...operation, result },
+          holdId,
           userId: request.userId,
           asset: amount.asset,
           amount: amount.minor,
           merchant: request.merchant,
-          reference: request.reference ?? null,
+          reference,
           ttlSeconds: ttl,
+          activity: {
+            id: randomUUID(),
+            counterparty: { kind: 'merchant', id: request.merchant, name: request.merchant },
+          },
         });
-        await this.deps.activity.insert(tx, {
-          id: randomUUID(),
-          userId: request.userId,
-          type: 'payment',
-          asset: amount.asset,
-          amount: -amount.minor,
-          status: 'pending',
-          counterparty: { kind: 'merchant', id: request.merchant, name: request.merchant },
-          reference: request.reference ?? null,
-          note: null,
-          transactionId: null,
-          sourceId: hold.id,
-        });
-        return { result: view(hold, null), changes };
+        return { result: stored as HoldView, changes };
       },
     );
   }
 
+  /**
+   * One statement (Ledger.captureHold): the hold, the payment, the release, the history row, the events and the
+   * result, with the fan's and the merchant's settlement accounts locked last, right before the commit — so the
+   * settlement account every capture of a merchant credits is held for well under a millisecond per capture.
+   * The hold is read first without a lock (what is read — owner, asset, amount, merchant — never changes); the
+   * statement captures it only if it is still active, unexpired and large enough, under its row lock.
+   */
   async capture(request: { idempotencyKey: string; holdId: string; amount?: string }): Promise<HoldView> {
-    return this.deps.operations.run(
+    const notCapturable = async (): Promise<Error> => {
+      const hold = await this.deps.payments.findHold(this.deps.db, request.holdId);
+      if (!hold) return holdNotFound();
+      // Past its expiry but not yet swept: already as good as released.
+      if (hold.status === 'active' && hold.expired) return holdNotActive('expired');
+      if (hold.status !== 'active') return holdNotActive(hold.status);
+      return new Error(`capture of hold ${hold.id}: the hold is active but was not captured`);
+    };
+    return this.deps.operations.runGuarded(
       `capture:${request.holdId}`,
       request.idempotencyKey,
       request,
-      async (tx) => {
-        const hold = await this.#activeHold(tx, request.holdId);
+      async (operation) => {
+        const hold = await this.deps.payments.findHold(this.deps.db, request.holdId);
+        if (hold?.status !== 'active' || hold.expired) return undefined;
         const amount =
           request.amount === undefined ? hold.amount : parseMoney(request.amount, hold.asset).minor;
         if (amount > hold.amount) throw captureTooLarge();
-        const { transactionId, changes } = await this.deps.ledger.apply(tx, {
-          kind: 'payment',
-          reference: hold.reference,
-          metadata: { holdId: hold.id, merchant: hold.merchant },
-          reservations: [{ ownerType: 'fan', ownerId: hold.userId, asset: hold.asset, amount: -hold.amount }],
-          legs: [
-            { ownerType: 'fan', ownerId: hold.userId, asset: hold.asset, amount: -amount },
-            { ownerType: 'system', ownerId: settlement(hold.merchant), asset: hold.asset, amount },
-          ],
-        });
-        const captured = await this.deps.payments.updateHold(tx, hold.id, {
-          status: 'captured',
+        const transactionId = randomUUID();
+        const result = view({ ...hold, status: 'captured', captured: amount }, transactionId);
+        const done = await this.deps.ledger.captureHold(this.deps.transaction, {
+          operation: { ...operation, result },
+          hold,
+          settlement: settlement(hold.merchant),
           captured: amount,
+          transactionId,
         });
-        await this.deps.activity.settle(tx, hold.id, { status: 'completed', amount: -amount, transactionId });
-        return { result: view(captured, transactionId), changes };
+        return done ? { result: done.result as HoldView, changes: done.changes } : undefined;
       },
+      notCapturable,
     );
   }
 

@@ -66,6 +66,7 @@ export function assembleWallet(ctx: ServiceContext) {
     defaultProvider: sandbox.name,
   });
   const paymentsService = new PaymentsService({
+    db: ctx.db,
     ledger,
     activity,
     payments,
