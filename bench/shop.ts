@@ -7,6 +7,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { type ApiCall, apiClient } from '../apps/server/test/process.ts';
 import { freePort, startChild, stopAllChildren, stopChild } from './lib/child.ts';
 import { BENCH_PASSWORD, type Fan, login, mapBounded, signUpFans } from './lib/fans.ts';
 import { measure } from './lib/load.ts';
@@ -70,32 +71,10 @@ interface CheckoutResult {
   failures: Record<string, number>;
 }
 
-type Call = (
-  path: string,
-  init?: { method?: string; token?: string; body?: unknown; key?: string },
-) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-function client(baseUrl: string): Call {
-  return async (path, init = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return {
-      status: response.status,
-      body: (await response.json().catch(() => ({}))) as Record<string, unknown>,
-    };
-  };
-}
-
 /** A club (partner) and its admin, seen by the shop once identity's event arrived. */
-async function createClub(call: Call): Promise<{ slug: string; adminToken: string }> {
-  const root = await login(urlOf(call), ADMIN.email, ADMIN.password);
+async function createClub(baseUrl: string): Promise<{ slug: string; adminToken: string }> {
+  const call = apiClient(baseUrl);
+  const root = await login(baseUrl, ADMIN.email, ADMIN.password);
   const slug = `bench-${randomBytes(3).toString('hex')}`;
   const admin = { email: `admin@${slug}.bench`, password: BENCH_PASSWORD, displayName: 'Club admin' };
   const created = await call('/v1/partners', {
@@ -109,21 +88,11 @@ async function createClub(call: Call): Promise<{ slug: string; adminToken: strin
     if (Date.now() > deadline) throw new Error('the shop never learnt of the club');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { slug, adminToken: await login(urlOf(call), admin.email, admin.password) };
-}
-
-const baseUrls = new WeakMap<Call, string>();
-function urlOf(call: Call): string {
-  return baseUrls.get(call)!;
-}
-function clientFor(baseUrl: string): Call {
-  const call = client(baseUrl);
-  baseUrls.set(call, baseUrl);
-  return call;
+  return { slug, adminToken: await login(baseUrl, admin.email, admin.password) };
 }
 
 async function createProducts(
-  call: Call,
+  call: ApiCall,
   club: { slug: string; adminToken: string },
   count: number,
   stock: number,
@@ -164,7 +133,7 @@ async function createProducts(
 /** Each client: its own fan, in a loop add one item to the cart, then check out (fresh key); 201 counts. */
 async function checkoutLoad(
   label: string,
-  call: Call,
+  call: ApiCall,
   club: string,
   fans: Fan[],
   item: { productId: string; variantId: string },
@@ -255,8 +224,8 @@ async function oneProcess(): Promise<{
       LOG_LEVEL: 'warn',
     },
   });
-  const call = clientFor(platform.server.baseUrl);
-  const club = await createClub(call);
+  const call = apiClient(platform.server.baseUrl);
+  const club = await createClub(platform.server.baseUrl);
   const items = await createProducts(call, club, PRODUCTS, 1_000_000);
   const scenario: GeneratedScenario = {
     label: `GET /v1/shop/products?q= (${PRODUCTS.toLocaleString('en-US')} products)`,
@@ -335,8 +304,8 @@ async function split(): Promise<CheckoutResult> {
     readyPath: '/readyz',
     env: { ...common, PCF_SERVICES: 'gateway' },
   });
-  const call = clientFor(gateway.baseUrl);
-  const club = await createClub(call);
+  const call = apiClient(gateway.baseUrl);
+  const club = await createClub(gateway.baseUrl);
   const [item] = await createProducts(call, club, 1, 1_000_000);
   const fans = await fundedFans(gateway.baseUrl, dbs.wallet!, CHECKOUT_CLIENTS);
   return checkoutLoad('split (gateway → shop → wallet)', call, club.slug, fans, item!);

@@ -28,6 +28,7 @@ export { RedisRateLimitStore } from './http/redis-rate-limit.ts';
 export * from './internal-client.ts';
 export * from './money.ts';
 export * from './pagination.ts';
+export { PeriodicTasks } from './periodic-tasks.ts';
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
 export * from './service.ts';
 export { TtlCache } from './ttl-cache.ts';

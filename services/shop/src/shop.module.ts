@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { IdentityPort } from '@pcf/identity/port';
-import type { ServiceContext, ServiceInstance, ServiceModule } from '@pcf/kernel';
+import { PeriodicTasks, type ServiceContext, type ServiceInstance, type ServiceModule } from '@pcf/kernel';
 import type { WalletPort } from '@pcf/wallet/port';
 import { adminRoutes } from './admin.routes.ts';
 import { AdminService } from './admin.service.ts';
@@ -110,25 +110,8 @@ export async function assembleShop(ctx: ServiceContext) {
 
 async function create(ctx: ServiceContext): Promise<ServiceInstance<ShopPort>> {
   const parts = await assembleShop(ctx);
-  const timers: NodeJS.Timeout[] = [];
-  const warn = (what: string) => (err: unknown) => ctx.logger.warn({ err }, `${what} failed; will retry`);
-  /** Runs task now and then every ms, never two at once. */
-  const every = (ms: number, task: () => Promise<unknown>, what: string) => {
-    let running = false;
-    const run = () => {
-      if (running) return;
-      running = true;
-      task()
-        .catch(warn(what))
-        .finally(() => {
-          running = false;
-        });
-    };
-    const timer = setInterval(run, ms);
-    timer.unref();
-    timers.push(timer);
-    run();
-  };
+  const tasks = new PeriodicTasks(ctx.logger);
+  const warn = (what: string) => tasks.warn(what);
   const port: ShopPortInProcess = {
     recoverOrder: (orderId) => parts.checkout.recover(orderId),
     getOrder: async (orderId) => {
@@ -173,20 +156,18 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<ShopPort>> {
         promotions: parts.promotions,
       }),
     start: () => {
-      every(
+      tasks.every(
         3_000,
         () => parts.checkout.recoverStuck(RECOVERY_GRACE_MS, warn('order recovery')),
         'order recovery',
       );
-      every(
+      tasks.every(
         3_000,
         () => parts.cashback.creditDue(CASHBACK_GRACE_MS, warn('cashback sweep')),
         'cashback sweep',
       );
     },
-    stop: async () => {
-      for (const timer of timers) clearInterval(timer);
-    },
+    stop: async () => tasks.stop(),
   };
 }
 

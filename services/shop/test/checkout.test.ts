@@ -9,6 +9,7 @@ import {
   type Club,
   cashbackCredited,
   checkout,
+  createFlashSale,
   createProduct,
   fund,
   newClub,
@@ -331,22 +332,11 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     const scarf = await createProduct(t, club, { price: '25.00', stock: 50 });
     const jersey = await createProduct(t, club, { category: 'maillots', price: '90.00', stock: 50 });
     const in7days = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const flash = await t.request({
-      method: 'POST',
-      url: '/v1/shop/admin/promotions',
-      token: club.admin.token,
-      body: {
-        club: club.slug,
-        kind: 'flash',
-        label: 'Flash −20 %',
-        type: 'percentage',
-        value: '20',
-        productIds: [scarf.id],
-        endsAt: in7days,
-        budget: { kind: 'units', limit: 3 },
-      },
+    const flash = await createFlashSale(t, club, {
+      productIds: [scarf.id],
+      endsAt: in7days,
+      budget: { kind: 'units', limit: 3 },
     });
-    expect(flash.statusCode, flash.body).toBe(201);
     const code = await t.request({
       method: 'POST',
       url: '/v1/shop/admin/promotions',
@@ -437,7 +427,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
         token: club.admin.token,
       })
     ).json();
-    expect(promotions.data.find((p: { id: string }) => p.id === flash.json().id).budget).toEqual({
+    expect(promotions.data.find((p: { id: string }) => p.id === flash.id).budget).toEqual({
       kind: 'units',
       limit: 3,
       used: 2,

@@ -7,6 +7,7 @@ import {
   type Club,
   cashbackCredited,
   checkout,
+  createFlashSale,
   createProduct,
   fund,
   newClub,
@@ -75,22 +76,11 @@ describe.skipIf(postgres.length === 0).each(postgres)('shop under concurrency on
   it('a flash sale with a budget of 20 uses under 100 concurrent checkouts: exactly 20 discounted orders', async () => {
     const scarf = await createProduct(t, club, { price: '25.00', stock: 1000 });
     const buyers = await fans(100, '50.00');
-    const flash = await t.request({
-      method: 'POST',
-      url: '/v1/shop/admin/promotions',
-      token: club.admin.token,
-      body: {
-        club: club.slug,
-        kind: 'flash',
-        label: 'Flash −20 %',
-        type: 'percentage',
-        value: '20',
-        productIds: [scarf.id],
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        budget: { kind: 'uses', limit: 20 },
-      },
+    const flash = await createFlashSale(t, club, {
+      productIds: [scarf.id],
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      budget: { kind: 'uses', limit: 20 },
     });
-    expect(flash.statusCode).toBe(201);
     await Promise.all(buyers.map((fan) => addToCart(t, fan, scarf, 1)));
     const responses = await Promise.all(buyers.map((fan) => checkout(t, fan, club, randomUUID())));
     const discounted = responses.filter((r) => r.statusCode === 201 && r.json().total.amount === '20.00');
@@ -109,7 +99,7 @@ describe.skipIf(postgres.length === 0).each(postgres)('shop under concurrency on
         token: club.admin.token,
       })
     ).json();
-    expect(promotions.data.find((p: { id: string }) => p.id === flash.json().id).budget).toEqual({
+    expect(promotions.data.find((p: { id: string }) => p.id === flash.id).budget).toEqual({
       kind: 'uses',
       limit: 20,
       used: 20,

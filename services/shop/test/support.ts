@@ -174,3 +174,19 @@ export async function cashbackCredited(t: TestPlatform, fan: User, orderId: stri
     return order.cashback.status === 'credited';
   }, 'cashback credited');
 }
+
+/** A flash sale of −20 % on the given products, until `endsAt`, with a budget; answers the created promotion. */
+export async function createFlashSale(
+  t: TestPlatform,
+  club: Club,
+  sale: { productIds: string[]; endsAt: string; budget: { kind: 'units' | 'uses'; limit: number } },
+) {
+  const response = await t.request({
+    method: 'POST',
+    url: '/v1/shop/admin/promotions',
+    token: club.admin.token,
+    body: { club: club.slug, kind: 'flash', label: 'Flash −20 %', type: 'percentage', value: '20', ...sale },
+  });
+  if (response.statusCode !== 201) throw new Error(`flash sale: ${response.statusCode} ${response.body}`);
+  return response.json() as { id: string };
+}

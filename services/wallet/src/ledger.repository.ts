@@ -60,6 +60,44 @@ export const FAN_NOT_NEGATIVE = 'fan_accounts_never_negative';
 export const OPERATIONS_KEY = 'operations_pkey';
 
 /** Accounts, transactions, entries and operation records: the ledger's SQL. */
+/** A fan's balances after an operation, as the one-statement operations return them. */
+export interface FanBalanceChange {
+  userId: string;
+  asset: Asset;
+  posted: string;
+  pending: string;
+}
+
+/** The stored result of a one-statement operation (null when it wrote nothing) and the fans' new balances. */
+export interface StatementOutcome {
+  result: unknown;
+  changes: FanBalanceChange[];
+}
+
+/** ISO 8601 with milliseconds, as the API writes timestamps (for results stamped inside a statement). */
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** CTE writing `wallet.balance_changed` for every fan account in `moved`; `source` is a parameter like $13. */
+function balanceEventsCte(outboxTable: string, source: string): string {
+  return `balance_events AS (
+         INSERT INTO ${outboxTable} (id, topic, source, payload, created_at)
+         SELECT gen_random_uuid(), 'wallet.balance_changed', ${source},
+                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
+                                   'available', (m.posted - m.pending)::text), now()
+         FROM moved m WHERE m.owner_type = 'fan')`;
+}
+
+/** Select-list item: the fans' new balances from `moved`, as JSON. */
+const FAN_CHANGES = `(SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
+                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
+                 FROM moved m WHERE m.owner_type = 'fan') AS changes`;
+
+/** PGlite returns json columns as text, pg as values. */
+function outcome(row: { result: unknown; changes: unknown }): StatementOutcome {
+  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  return { result: json(row.result) ?? null, changes: json(row.changes) as FanBalanceChange[] };
+}
+
 export class LedgerRepository {
   constructor(private readonly db: Database) {}
 
@@ -111,10 +149,7 @@ export class LedgerRepository {
    * A fan balance that would go negative violates FAN_NOT_NEGATIVE and a used key OPERATIONS_KEY: either error
    * leaves nothing written. Returns the stored result and the fans' new balances.
    */
-  async postOperation(posted: PostedOperation): Promise<{
-    result: unknown;
-    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
-  }> {
+  async postOperation(posted: PostedOperation): Promise<StatementOutcome> {
     const { operation, transaction, postings, activity, events } = posted;
     const result = await this.db.query<{ result: unknown; written: string; changes: unknown }>(
       `WITH clock AS (SELECT date_trunc('milliseconds', now()) AS at),
@@ -123,7 +158,7 @@ export class LedgerRepository {
          INSERT INTO wallet.operations (scope, key, request_hash, result)
          SELECT $4, $5, $6, CASE WHEN $8::text IS NULL THEN $7::jsonb
            ELSE jsonb_set($7::jsonb, ARRAY[$8::text],
-                          to_jsonb(to_char(clock.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) END
+                          to_jsonb(to_char(clock.at AT TIME ZONE 'UTC', ${ISO_MS}))) END
          FROM clock RETURNING result),
        locked AS (
          SELECT a.id FROM wallet.accounts a WHERE a.id = ANY($1::uuid[]) ORDER BY a.id FOR NO KEY UPDATE),
@@ -150,20 +185,13 @@ export class LedgerRepository {
        posted_event AS (
          INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
          VALUES (gen_random_uuid(), 'wallet.transaction_posted', $14, $15::jsonb, now()) RETURNING 1),
-       balance_events AS (
-         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
-         SELECT gen_random_uuid(), 'wallet.balance_changed', $14,
-                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
-                                   'available', (m.posted - m.pending)::text), now()
-         FROM moved m WHERE m.owner_type = 'fan')
+       ${balanceEventsCte(events.outboxTable, '$14')}
        -- Evaluated left to right: the key is claimed first (a duplicate stops before locking anything), the rows
        -- that need no lock are written next, and the accounts are locked and moved last, just before the commit.
        SELECT (SELECT result FROM op) AS result,
               (SELECT count(*) FROM txn) + (SELECT count(*) FROM entries) + (SELECT count(*) FROM activity)
                 + (SELECT count(*) FROM posted_event) AS written,
-              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
-                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
-                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+              ${FAN_CHANGES}`,
       [
         postings.map((p) => p.accountId),
         postings.map((p) => p.asset),
@@ -193,16 +221,7 @@ export class LedgerRepository {
         JSON.stringify(events.transactionPosted),
       ],
     );
-    const row = result.rows[0]!;
-    return {
-      result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
-      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
-        userId: string;
-        asset: Asset;
-        posted: string;
-        pending: string;
-      }[],
-    };
+    return outcome(result.rows[0]!);
   }
 
   /**
@@ -227,10 +246,7 @@ export class LedgerRepository {
       moves: { accountId: string; posted: bigint; pending: bigint }[];
       events: { outboxTable: string; source: string; transactionPosted: Record<string, unknown> };
     },
-  ): Promise<{
-    result: unknown;
-    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
-  } | null> {
+  ): Promise<StatementOutcome | null> {
     const { operation, transaction, postings, moves, events } = capture;
     const result = await q.query<{ result: unknown; changes: unknown }>(
       `WITH legs AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS l(account_id, asset, amount)),
@@ -264,20 +280,13 @@ export class LedgerRepository {
          JOIN locked k ON k.id = m.account_id
          WHERE a.id = m.account_id
          RETURNING a.owner_type, a.owner_id, a.asset, a.posted, a.pending),
-       balance_events AS (
-         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
-         SELECT gen_random_uuid(), 'wallet.balance_changed', $13,
-                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
-                                   'available', (m.posted - m.pending)::text), now()
-         FROM moved m WHERE m.owner_type = 'fan')
+       ${balanceEventsCte(events.outboxTable, '$13')}
        -- Evaluated left to right: the hold first (a hold no longer capturable stops everything), then the key (a
        -- duplicate stops before locking any account), the rows that need no account lock, and the accounts last.
        SELECT (SELECT result FROM op) AS result,
               (SELECT count(*) FROM entries) + (SELECT count(*) FROM activity)
                 + (SELECT count(*) FROM posted_event) AS written,
-              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
-                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
-                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+              ${FAN_CHANGES}`,
       [
         postings.map((p) => p.accountId),
         postings.map((p) => p.asset),
@@ -298,18 +307,8 @@ export class LedgerRepository {
         moves.map((m) => m.pending.toString()),
       ],
     );
-    const row = result.rows[0]!;
-    const stored = typeof row.result === 'string' ? JSON.parse(row.result) : row.result;
-    if (stored === null || stored === undefined) return null;
-    return {
-      result: stored,
-      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
-        userId: string;
-        asset: Asset;
-        posted: string;
-        pending: string;
-      }[],
-    };
+    const done = outcome(result.rows[0]!);
+    return done.result === null ? null : done;
   }
 
   /**
@@ -330,17 +329,14 @@ export class LedgerRepository {
     ttlSeconds: number;
     activity: { id: string; counterparty: unknown };
     events: { outboxTable: string; source: string };
-  }): Promise<{
-    result: unknown;
-    changes: { userId: string; asset: Asset; posted: string; pending: string }[];
-  }> {
+  }): Promise<StatementOutcome> {
     const { operation, events } = hold;
     const result = await this.db.query<{ result: unknown; changes: unknown }>(
       `WITH clock AS (SELECT date_trunc('milliseconds', now()) + $10::float8 * interval '1 second' AS expires),
        op AS (
          INSERT INTO wallet.operations (scope, key, request_hash, result)
          SELECT $1, $2, $3, jsonb_set($4::jsonb, '{expiresAt}',
-                  to_jsonb(to_char(clock.expires AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+                  to_jsonb(to_char(clock.expires AT TIME ZONE 'UTC', ${ISO_MS})))
          FROM clock RETURNING result),
        hold AS (
          INSERT INTO wallet.holds (id, account_id, user_id, asset, amount, merchant, status, reference, expires_at)
@@ -355,18 +351,11 @@ export class LedgerRepository {
        moved AS (
          UPDATE wallet.accounts a SET pending = a.pending + $9::numeric FROM locked k WHERE a.id = k.id
          RETURNING a.owner_type, a.owner_id, a.asset, a.posted, a.pending),
-       balance_events AS (
-         INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
-         SELECT gen_random_uuid(), 'wallet.balance_changed', $15,
-                jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
-                                   'available', (m.posted - m.pending)::text), now()
-         FROM moved m WHERE m.owner_type = 'fan')
+       ${balanceEventsCte(events.outboxTable, '$15')}
        -- Evaluated left to right: the key first, then the hold and its history row, the fan's account last.
        SELECT (SELECT result FROM op) AS result,
               (SELECT count(*) FROM activity) AS written,
-              (SELECT coalesce(json_agg(json_build_object('userId', m.owner_id, 'asset', m.asset,
-                        'posted', m.posted::text, 'pending', m.pending::text)), '[]'::json)
-                 FROM moved m WHERE m.owner_type = 'fan') AS changes`,
+              ${FAN_CHANGES}`,
       [
         operation.scope,
         operation.key,
@@ -385,16 +374,7 @@ export class LedgerRepository {
         events.source,
       ],
     );
-    const row = result.rows[0]!;
-    return {
-      result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
-      changes: (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as {
-        userId: string;
-        asset: Asset;
-        posted: string;
-        pending: string;
-      }[],
-    };
+    return outcome(result.rows[0]!);
   }
 
   /** The account's id, creating it at zero on first use. */

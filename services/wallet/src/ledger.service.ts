@@ -5,6 +5,7 @@ import {
   type AccountKey,
   accountKey,
   FAN_NOT_NEGATIVE,
+  type FanBalanceChange,
   type LedgerRepository,
   type OwnerType,
   type PostedActivity,
@@ -132,12 +133,7 @@ export class Ledger {
       });
       return {
         result,
-        changes: changes.map((c) => ({
-          userId: c.userId,
-          asset: c.asset,
-          posted: BigInt(c.posted),
-          available: BigInt(c.posted) - BigInt(c.pending),
-        })),
+        changes: changes.map(toBalanceChange),
       };
     } catch (error) {
       if (isCheckViolation(error, FAN_NOT_NEGATIVE)) {
@@ -184,12 +180,7 @@ export class Ledger {
       });
       return {
         result,
-        changes: changes.map((c) => ({
-          userId: c.userId,
-          asset: c.asset,
-          posted: BigInt(c.posted),
-          available: BigInt(c.posted) - BigInt(c.pending),
-        })),
+        changes: changes.map(toBalanceChange),
       };
     } catch (error) {
       if (isCheckViolation(error, FAN_NOT_NEGATIVE)) throw insufficientFunds(change.asset);
@@ -271,12 +262,7 @@ export class Ledger {
     if (!done) return null;
     return {
       result: done.result,
-      changes: done.changes.map((c) => ({
-        userId: c.userId,
-        asset: c.asset,
-        posted: BigInt(c.posted),
-        available: BigInt(c.posted) - BigInt(c.pending),
-      })),
+      changes: done.changes.map(toBalanceChange),
     };
   }
 
@@ -370,4 +356,14 @@ export class Ledger {
 function isCheckViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23514' && e.constraint === constraint;
+}
+
+/** A fan's balances as a statement returns them (decimal text) → the notifier's change. */
+function toBalanceChange(c: FanBalanceChange): BalanceChange {
+  return {
+    userId: c.userId,
+    asset: c.asset,
+    posted: BigInt(c.posted),
+    available: BigInt(c.posted) - BigInt(c.pending),
+  };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   type Asset,
+  PeriodicTasks,
   parseMoney,
   type ServiceContext,
   type ServiceInstance,
@@ -81,24 +82,7 @@ export function assembleWallet(ctx: ServiceContext) {
 
 async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>> {
   const parts = assembleWallet(ctx);
-  const timers: NodeJS.Timeout[] = [];
-  /** Runs task now and then every ms, never two at once. */
-  const every = (ms: number, task: () => Promise<unknown>, what: string) => {
-    let running = false;
-    const run = () => {
-      if (running) return;
-      running = true;
-      task()
-        .catch((err: unknown) => ctx.logger.warn({ err }, `${what} failed; will retry`))
-        .finally(() => {
-          running = false;
-        });
-    };
-    const timer = setInterval(run, ms);
-    timer.unref();
-    timers.push(timer);
-    run();
-  };
+  const tasks = new PeriodicTasks(ctx.logger);
   return {
     port: parts.payments,
     routes: async (app) => {
@@ -110,12 +94,12 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<WalletPort>>
     seedDemo: () =>
       seedWalletDemo({ db: ctx.db, ports: ctx.ports, ledger: parts.ledger, activity: parts.activity }),
     start: () => {
-      every(1_000, () => parts.payments.expireHolds(), 'hold expiry');
-      every(1_000, () => parts.journal.seal(), 'journal sealing');
-      every(30_000, () => parts.deposits.resumePending(), 'pending deposit follow-up');
+      tasks.every(1_000, () => parts.payments.expireHolds(), 'hold expiry');
+      tasks.every(1_000, () => parts.journal.seal(), 'journal sealing');
+      tasks.every(30_000, () => parts.deposits.resumePending(), 'pending deposit follow-up');
     },
     stop: async () => {
-      for (const timer of timers) clearInterval(timer);
+      tasks.stop();
       await parts.sandbox.stop();
     },
   };
