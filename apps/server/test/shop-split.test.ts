@@ -39,6 +39,8 @@ describe.skipIf(!databaseServer || !redisUrl)(
         .join(',');
       const common = {
         REDIS_URL: redisUrl!,
+        // Its own Redis namespace: other tests' processes share the server (rate-limit counters, streams).
+        PCF_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
         PCF_SERVICE_TOKEN: token,
         PCF_SERVICE_URLS: serviceUrls,
         PCF_TRUST_PROXY: '1',

@@ -24,6 +24,8 @@ describe.skipIf(!databaseServer || !redisUrl)(
           PORT: '0',
           DATABASE_URL: database.databaseUrl,
           REDIS_URL: redisUrl!,
+          // Its own Redis namespace: other tests' processes share the server (rate-limit counters, streams).
+          PCF_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
           PCF_SERVICE_TOKEN: token,
           PCF_TRUST_PROXY: '1',
           PCF_ADMIN_EMAIL: 'root@split.test',

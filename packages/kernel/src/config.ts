@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   redisUrl: string | undefined;
+  /** Namespace of every Redis key (streams, fan-out channels, rate-limit counters): platforms may share a Redis. */
+  redisPrefix: string;
   /** Services run in this process; empty in gateway mode. */
   services: ServiceName[];
   gateway: boolean;
@@ -57,6 +59,12 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   const port = integer(read, 'PORT', 8080, 0, 65535);
   const databaseUrl = optionalUrl(read, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = optionalUrl(read, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisPrefix = read('PCF_REDIS_PREFIX') ?? 'pcf:';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError(
+      `PCF_REDIS_PREFIX must be 1 to 64 letters, digits or _ . : - (got "${redisPrefix}")`,
+    );
+  }
   const servicesArg = argv.find((a) => a.startsWith('--services='))?.slice('--services='.length);
   const { services, gateway } = parseServices(servicesArg ?? read('PCF_SERVICES'));
   const serviceUrls = parseServiceUrls(read('PCF_SERVICE_URLS'));
@@ -79,6 +87,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     databaseUrl,
     databasePoolMax: integer(read, 'DATABASE_POOL_MAX', 10, 1, 500),
     redisUrl,
+    redisPrefix,
     services,
     gateway,
     serviceUrls,

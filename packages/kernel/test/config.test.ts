@@ -24,6 +24,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a URL starting with postgres: or postgresql:'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL must be a URL'],
+    [{ PCF_REDIS_PREFIX: 'has space' }, 'PCF_REDIS_PREFIX must be 1 to 64 letters'],
     [{ PCF_DEMO: 'maybe' }, 'PCF_DEMO must be a boolean'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ PCF_ACCESS_TOKEN_TTL: '3600' }, 'PCF_ACCESS_TOKEN_TTL must be an integer from 30 to 900'],

@@ -76,13 +76,17 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const metrics = new Metrics();
   const databases = await openDatabases(config, modules);
   const rateLimits: RateLimitStore = config.redisUrl
-    ? new RedisRateLimitStore(config.redisUrl)
+    ? new RedisRateLimitStore(config.redisUrl, `${config.redisPrefix}rl:`)
     : new MemoryRateLimitStore();
   const bus: EventBus = config.redisUrl
-    ? new RedisEventBus({ url: config.redisUrl, onError: (err) => app.log.error({ err }, 'event bus error') })
+    ? new RedisEventBus({
+        url: config.redisUrl,
+        streamPrefix: `${config.redisPrefix}events:`,
+        onError: (err) => app.log.error({ err }, 'event bus error'),
+      })
     : new MemoryEventBus();
   const broadcaster: Broadcaster = config.redisUrl
-    ? new RedisBroadcaster(config.redisUrl)
+    ? new RedisBroadcaster(config.redisUrl, `${config.redisPrefix}fanout:`)
     : new MemoryBroadcaster();
   const ports = new Ports(config, catalogue);
   const observer = {
