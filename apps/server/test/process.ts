@@ -47,7 +47,8 @@ export async function startServer(env: Record<string, string>, args: string[] = 
     url,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      // A process already gone (exited, or killed by a signal) has nothing left to stop.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;

@@ -4,6 +4,7 @@ export * from './auth/token-verifier.ts';
 export * from './config.ts';
 export * from './db/database.ts';
 export * from './db/migrate.ts';
+export { DataDirectoryInUseError } from './db/data-dir-lock.ts';
 export { PgliteDatabase } from './db/pglite.ts';
 export { PostgresDatabase, quoteIdent } from './db/postgres.ts';
 export * from './demo-seed.ts';

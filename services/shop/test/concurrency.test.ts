@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { postgresBackend, type TestPlatform } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addToCart,
@@ -17,13 +17,13 @@ import {
 } from './support.ts';
 
 // Real concurrency needs real connections: PostgreSQL only (skipped without TEST_DATABASE_URL).
-const postgres = testBackends().filter((b) => b.name === 'postgres');
+const postgres = postgresBackend();
 
-describe.skipIf(postgres.length === 0).each(postgres)('shop under concurrency on $name', (backend) => {
+describe.skipIf(!postgres)('shop under concurrency on real PostgreSQL', () => {
   let t: TestPlatform;
   let club: Club;
   beforeAll(async () => {
-    t = await startShopPlatform(backend);
+    t = await startShopPlatform(postgres!);
     club = await newClub(t);
   });
   afterAll(() => t?.close());

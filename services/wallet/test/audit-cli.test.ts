@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { testBackends } from '@pcf/kernel/testing';
+import { postgresBackend } from '@pcf/kernel/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { fund, newFan, send, startWalletPlatform } from './support.ts';
 
-const postgres = testBackends().find((b) => b.name === 'postgres');
+const postgres = postgresBackend();
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 async function verify(databaseUrl: string): Promise<{ code: number | null; output: string }> {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { TestPlatform } from '@pcf/kernel/testing';
-import { testBackends } from '@pcf/kernel/testing';
+import { postgresBackend, type TestPlatform } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WalletPort } from '../src/port.ts';
 import { audit, balanceOf, fund, newFan, send, startWalletPlatform } from './support.ts';
 
-const postgres = testBackends().find((b) => b.name === 'postgres');
+const postgres = postgresBackend();
 
 describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => {
   let t: TestPlatform;

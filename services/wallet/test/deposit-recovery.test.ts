@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { testBackends, waitFor } from '@pcf/kernel/testing';
+import { postgresBackend, waitFor } from '@pcf/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import { balanceOf, newFan, startWalletPlatform } from './support.ts';
 
-const postgres = testBackends().find((b) => b.name === 'postgres');
+const postgres = postgresBackend();
 
 describe.skipIf(!postgres)('deposits pending across a restart', () => {
   it('are followed up after the restart and confirmed once', async () => {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock.ts';
 import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 import { Mutex } from './mutex.ts';
 
@@ -14,16 +15,27 @@ export class PgliteDatabase implements Database {
   readonly #mutex = new Mutex();
   #closed = false;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock: DataDirectoryLock | undefined,
+  ) {}
 
   /**
-   * dataDir undefined = in memory. The contrib extensions services may declare (ServiceModule.extensions) are
-   * made available here; a service's migration still creates them (CREATE EXTENSION) in its own schema.
+   * dataDir undefined = in memory. A directory is locked for this process (one PGlite per directory: a second
+   * process would silently lose the first one's writes); throws DataDirectoryInUseError when a live process
+   * holds it. The contrib extensions services may declare (ServiceModule.extensions) are made available here; a
+   * service's migration still creates them (CREATE EXTENSION) in its own schema.
    */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm, unaccent } });
-    return new PgliteDatabase(db);
+    const lock = dataDir ? await lockDataDirectory(dataDir) : undefined;
+    try {
+      const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm, unaccent } });
+      return new PgliteDatabase(db, lock);
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
   }
 
   query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
@@ -46,6 +58,7 @@ export class PgliteDatabase implements Database {
     if (this.#closed) return;
     this.#closed = true;
     await this.#mutex.run(() => this.db.close());
+    await this.lock?.release();
   }
 }
 

@@ -17,6 +17,15 @@ export function testBackends(): TestBackend[] {
   return backends;
 }
 
+/**
+ * The real PostgreSQL backend, or undefined without TEST_DATABASE_URL. Use it with
+ * `describe.skipIf(!postgres)(…)`, never `describe.each([])`: an empty `each` leaves the file with no suite,
+ * which Vitest reports as a failure ("No test suite found").
+ */
+export function postgresBackend(): TestBackend | undefined {
+  return testBackends().find((b) => b.name === 'postgres');
+}
+
 /** Creates an empty database on the test server; drop() removes it (terminating leftover connections). */
 export async function createPostgresDatabase(serverUrl: string) {
   const name = `pcf_test_${randomBytes(6).toString('hex')}`;
