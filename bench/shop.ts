@@ -275,7 +275,7 @@ async function split(): Promise<CheckoutResult> {
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     PCF_SERVICE_TOKEN: token,
     PCF_SERVICE_URLS: serviceUrls,
-    PCF_TRUST_PROXY: '1',
+    PCF_TRUST_PROXY: '127.0.0.1',
     PCF_RATE_LIMIT_IP: '1000000',
     PCF_RATE_LIMIT_USER: '1000000',
     PCF_DEMO: '0',

@@ -220,11 +220,14 @@ async function measureSends(settings: WalletSettings): Promise<ScenarioResult> {
   );
 }
 
+const SPLIT = { PCF_SERVICES: 'identity,wallet' };
+
 /** Cashback credits, all from the platform's one cashback pool (a single hot system account). */
 async function measureHotAccount(settings: WalletSettings): Promise<ScenarioResult> {
   say('\nhot account on PostgreSQL (all credits from cashback_pool:platform):');
   return withDatabase(settings, (database) =>
-    withPlatform(settings, 'platform-pg-hot', database, {}, async ({ baseUrl, serviceToken }) => {
+    // identity and wallet as one split process: only a split process serves /internal (the port over HTTP).
+    withPlatform(settings, 'platform-pg-hot', database, SPLIT, async ({ baseUrl, serviceToken }) => {
       const fans = await signUp(settings, baseUrl, settings.fans);
       const nextKey = keyMaker();
       const scenario: GeneratedScenario = {

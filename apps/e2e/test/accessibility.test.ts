@@ -68,6 +68,32 @@ describe.skipIf(!chromiumAvailable)('accessibility and screenshots (Chromium, ax
     });
   }
 
+  it("the fan's confirmation of a payment the host asked for has no serious or critical axe violations", async () => {
+    const fan = await e2e.signUp('AxeDialog');
+    const page = await e2e.newPage({ width: 375, height: 800 });
+    await page.goto(`${e2e.host.origin}/a11y.html`);
+    const widget = page.frameLocator('#wallet iframe');
+    await widget.getByTestId('signin-email').fill(fan.email);
+    await widget.getByTestId('signin-password').fill(FAN_PASSWORD);
+    await widget.getByTestId('signin-submit').click();
+    await widget.getByTestId('balance-total').waitFor();
+    const answer = page.evaluate(() =>
+      (
+        window as unknown as {
+          pcf: { wallet: { sendPayment(to: string, amount: string): Promise<unknown> } };
+        }
+      ).pcf.wallet
+        .sendPayment('friend@e2e.test', '12.50')
+        .catch((error: { code: string }) => error.code),
+    );
+    const dialog = widget.getByTestId('fan-prompt');
+    await dialog.waitFor();
+    expect(await seriousViolations(widgetFrame(page, e2e))).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}wallet-confirm-375.png`, fullPage: true });
+    await dialog.getByTestId('fan-prompt-cancel').click();
+    expect(await answer).toBe('PCF_USER_CANCELLED');
+  });
+
   it('the demo page has no serious or critical axe violations and shows every widget slot', async () => {
     const page = await e2e.newPage({ width: 1280, height: 900 });
     await page.goto(`${e2e.platformUrl}/demo?pk=${e2e.publishableKey}`);

@@ -20,7 +20,7 @@ describe.skipIf(!chromiumAvailable)('wallet journey across origins (Chromium)', 
   const events = (page: Page) =>
     page.evaluate(() => (window as unknown as { pcfEvents: RecordedEvent[] }).pcfEvents);
 
-  it('signs in inside the widget, deposits 100 EUR, sends 10 EUR; the host hears WALLET_BALANCE_UPDATED and getBalance() agrees', async () => {
+  it('signs in inside the widget, allows the page to read, deposits 100 EUR, sends 10 EUR; the host hears WALLET_BALANCE_UPDATED and getBalance() agrees', async () => {
     const [fan, friend] = [await e2e.signUp('Journey'), await e2e.signUp('Friend')];
     const page = await e2e.newPage();
     await page.goto(`${e2e.host.origin}/journey.html`);
@@ -32,6 +32,16 @@ describe.skipIf(!chromiumAvailable)('wallet journey across origins (Chromium)', 
     await widget.getByTestId('signin-submit').click();
     const total = widget.getByTestId('balance-total');
     await expect.poll(() => total.getAttribute('data-value'), { timeout: 10_000 }).toBe('0.00');
+
+    // The page reads this fan's wallet once the fan allows it on the consent screen inside the widget.
+    const firstRead = page.evaluate(() =>
+      (window as unknown as { pcf: { wallet: { getBalance(): Promise<number> } } }).pcf.wallet.getBalance(),
+    );
+    const consent = widget.getByTestId('fan-prompt');
+    await consent.waitFor({ timeout: 10_000 });
+    expect(await consent.getAttribute('data-kind')).toBe('consent');
+    await consent.getByTestId('fan-prompt-confirm').click();
+    expect(await firstRead).toBe(0);
 
     await widget.getByTestId('action-deposit').click();
     await widget.getByTestId('deposit-amount').fill('100');

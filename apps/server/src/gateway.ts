@@ -1,5 +1,5 @@
 import replyFrom from '@fastify/reply-from';
-import { type Config, ConfigError, createHttpApp, Metrics } from '@pcf/kernel';
+import { type Config, ConfigError, createHttpApp, INTERNAL_PREFIX, Metrics } from '@pcf/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MODULES } from './modules.ts';
 import { webRoutes } from './web/web.routes.ts';
@@ -28,7 +28,7 @@ export async function createGateway(config: Config): Promise<Gateway> {
     throw new ConfigError('gateway mode needs PCF_SERVICE_URLS (e.g. identity=http://127.0.0.1:8081)');
   const app = createHttpApp(config);
   const metrics = new Metrics();
-  metrics.register(app);
+  metrics.register(app, { token: config.metricsToken });
   await app.register(replyFrom, { http: { requestOptions: { timeout: 30_000 } } });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -39,13 +39,7 @@ export async function createGateway(config: Config): Promise<Gateway> {
       ...(Buffer.isBuffer(request.body)
         ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
         : {}),
-      rewriteRequestHeaders: (_req, headers) => ({
-        ...headers,
-        'x-request-id': request.id,
-        'x-forwarded-for': [headers['x-forwarded-for'], request.ip].filter(Boolean).join(', '),
-        'x-forwarded-proto': request.protocol,
-        'x-forwarded-host': request.hostname,
-      }),
+      rewriteRequestHeaders: (_req, headers) => forwardedHeaders(request, headers),
     });
 
   for (const upstream of upstreams) {
@@ -90,6 +84,31 @@ export async function createGateway(config: Config): Promise<Gateway> {
   };
 }
 
+/** Client-supplied forwarding headers that the gateway drops rather than pass on. */
+const UNTRUSTED_FORWARDING = ['forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip'];
+
+/**
+ * The headers sent upstream: X-Forwarded-For/-Proto/-Host are replaced (never appended to) by what the gateway
+ * itself established — request.ip, request.protocol and request.host, which honour X-Forwarded-* only from the
+ * proxies listed in the gateway's own PCF_TRUST_PROXY (a load balancer in front of it). Services that trust the
+ * gateway's address therefore see the client's real address, whatever the client wrote.
+ */
+function forwardedHeaders(
+  request: FastifyRequest,
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[] | undefined> {
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !UNTRUSTED_FORWARDING.includes(name.toLowerCase())),
+  );
+  return {
+    ...kept,
+    'x-request-id': request.id,
+    'x-forwarded-for': request.ip,
+    'x-forwarded-proto': request.protocol,
+    'x-forwarded-host': request.host,
+  };
+}
+
 async function fetchJson(url: string): Promise<Record<string, unknown> | null> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -104,6 +123,10 @@ function mergeSpecs(specs: (Record<string, unknown> | null)[]): Record<string, u
   const merged: Record<string, unknown> = {
     ...(present[0] ?? { openapi: '3.1.0', info: { title: 'PaieCashFan API', version: '1.0.0' } }),
   };
-  merged.paths = Object.assign({}, ...present.map((s) => s.paths ?? {}));
+  // Internal routes are service-to-service only; an upstream that still lists them is not republished.
+  const paths = Object.assign({}, ...present.map((s) => s.paths ?? {})) as Record<string, unknown>;
+  merged.paths = Object.fromEntries(
+    Object.entries(paths).filter(([path]) => !path.startsWith(INTERNAL_PREFIX)),
+  );
   return merged;
 }

@@ -198,7 +198,10 @@ describe('behind a TLS proxy', () => {
   let t: TestPlatform;
   const lines: string[] = [];
   beforeAll(async () => {
-    t = await startTestPlatform(testBackends()[0]!, MODULES, { PCF_TRUST_PROXY: '1', LOG_LEVEL: 'info' });
+    t = await startTestPlatform(testBackends()[0]!, MODULES, {
+      PCF_TRUST_PROXY: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
   });
   afterAll(() => t.close());
 

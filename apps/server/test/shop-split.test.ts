@@ -43,7 +43,7 @@ describe.skipIf(!databaseServer || !redisUrl)(
         PCF_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
         PCF_SERVICE_TOKEN: token,
         PCF_SERVICE_URLS: serviceUrls,
-        PCF_TRUST_PROXY: '1',
+        PCF_TRUST_PROXY: '127.0.0.1',
         PCF_RATE_LIMIT_IP: '1000000',
         PCF_RATE_LIMIT_USER: '1000000',
         PCF_SANDBOX_CONFIRM_MS: '0',

@@ -27,7 +27,7 @@ describe.skipIf(!databaseServer || !redisUrl)(
           // Its own Redis namespace: other tests' processes share the server (rate-limit counters, streams).
           PCF_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
           PCF_SERVICE_TOKEN: token,
-          PCF_TRUST_PROXY: '1',
+          PCF_TRUST_PROXY: '127.0.0.1',
           PCF_ADMIN_EMAIL: 'root@split.test',
           PCF_ADMIN_PASSWORD: 'root-password-123',
         },
@@ -111,6 +111,27 @@ describe.skipIf(!databaseServer || !redisUrl)(
       await expect(intruder.findUser('split@example.com')).rejects.toMatchObject({
         code: 'invalid_service_token',
       });
+    });
+
+    it("answers session liveness over identity's HTTP port: a logged-out session is no longer active", async () => {
+      const port = identityHttpPort(new InternalHttpClient('identity', identity.url, token));
+      const login = await viaGateway('/v1/auth/login', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'split@example.com', password: 'split-password-1' }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const { sid } = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as {
+        sid: string;
+      };
+      expect(await port.isSessionActive(sid)).toBe(true);
+      const out = await viaGateway('/v1/auth/logout', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(out.status).toBe(204);
+      expect(await port.isSessionActive(sid)).toBe(false);
+      expect(await port.isSessionActive('not-a-session')).toBe(false);
     });
 
     it('lets a partner created through the gateway allow its origin for CORS on the service', async () => {

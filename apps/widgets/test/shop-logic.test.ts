@@ -11,6 +11,7 @@ import {
   keepsIdempotencyKey,
   livePriceOf,
   originalFrom,
+  priceChangeOf,
   ratePercent,
   rereadsCart,
   timeLeft,
@@ -120,6 +121,53 @@ describe('shop logic', () => {
     expect(keepsIdempotencyKey(422, 'empty_cart')).toBe(false);
     expect(rereadsCart('promotion_ended')).toBe(true);
     expect(rereadsCart('insufficient_funds')).toBe(false);
+  });
+
+  it('reads a checkout refused because the total changed (409 promotion_ended / price_changed)', () => {
+    const refused = (code: string, extensions: Record<string, unknown>, status = 409) => ({
+      status,
+      code,
+      extensions,
+    });
+    expect(
+      priceChangeOf(
+        refused('promotion_ended', {
+          reason: 'code_exhausted',
+          total: eur('19.90'),
+          expectedTotal: eur('9.95'),
+          promotions: [{ kind: 'code', label: 'ALLEZ10', reason: 'code_exhausted' }, { nope: 1 }],
+        }),
+        eur('1.00'),
+      ),
+    ).toEqual({
+      code: 'promotion_ended',
+      reason: 'code_exhausted',
+      shown: eur('9.95'),
+      total: eur('19.90'),
+      promotions: ['ALLEZ10'],
+    });
+    // No expectedTotal echoed: the total the widget sent; an unknown reason is kept as null.
+    expect(
+      priceChangeOf(refused('price_changed', { reason: 'moon_phase', total: eur('11.00') }), eur('14.00')),
+    ).toEqual({
+      code: 'price_changed',
+      reason: null,
+      shown: eur('14.00'),
+      total: eur('11.00'),
+      promotions: [],
+    });
+    // Anything else is not a price change: other codes, other statuses, a missing or malformed total.
+    expect(priceChangeOf(refused('out_of_stock', { total: eur('1.00') }), null)).toBeNull();
+    expect(priceChangeOf(refused('price_changed', { total: eur('1.00') }, 422), null)).toBeNull();
+    expect(priceChangeOf(refused('price_changed', {}), null)).toBeNull();
+    expect(
+      priceChangeOf(refused('price_changed', { total: { amount: '1e3', asset: 'EUR' } }), null),
+    ).toBeNull();
+    expect(
+      priceChangeOf(refused('price_changed', { total: { amount: '1.00', asset: '<b>' } }), null),
+    ).toBeNull();
+    expect(keepsIdempotencyKey(409, 'price_changed')).toBe(false);
+    expect(rereadsCart('price_changed')).toBe(true);
   });
 
   it('joins catalogue pages without duplicates', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import proxyAddr from '@fastify/proxy-addr';
 
 export const SERVICE_NAMES = ['identity', 'wallet', 'shop', 'tickets', 'esim', 'social', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -17,18 +18,28 @@ export interface Config {
   /** Services run in this process; empty in gateway mode. */
   services: ServiceName[];
   gateway: boolean;
+  /** Services run in separate processes (gateway, a subset of services, or PCF_SERVICE_URLS): /internal is served. */
+  split: boolean;
   serviceUrls: Partial<Record<ServiceName, string>>;
   serviceToken: string;
+  /** Bearer token that /metrics requires; undefined leaves /metrics open (see docs/operations.md). */
+  metricsToken: string | undefined;
   demo: boolean;
   demoPassword: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  trustProxy: boolean;
+  /**
+   * Proxies whose X-Forwarded-* headers are believed (PCF_TRUST_PROXY): IP addresses, CIDRs or proxy-addr's
+   * named ranges (loopback, linklocal, uniquelocal), given to Fastify's trustProxy; false trusts none.
+   */
+  trustProxy: false | string[];
   bodyLimit: number;
   rateLimitPerIp: number;
   rateLimitPerUser: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   widgetSessionTtlSeconds: number;
+  /** How long an "active" answer about a token's session is trusted before identity is asked again (0: always ask). */
+  sessionCheckSeconds: number;
   idempotencyTtlHours: number;
   shutdownTimeoutMs: number;
   adminEmail: string | undefined;
@@ -78,6 +89,10 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   if (serviceToken && serviceToken.length < 32) {
     throw new ConfigError('PCF_SERVICE_TOKEN must be at least 32 characters long');
   }
+  const metricsToken = read('PCF_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 32) {
+    throw new ConfigError('PCF_METRICS_TOKEN must be at least 32 characters long');
+  }
   const accessTokenTtlSeconds = integer(read, 'PCF_ACCESS_TOKEN_TTL', 900, 30, 900);
   return {
     port,
@@ -90,8 +105,10 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     redisPrefix,
     services,
     gateway,
+    split,
     serviceUrls,
     serviceToken: serviceToken ?? randomBytes(32).toString('base64url'),
+    metricsToken,
     demo: boolean(read, 'PCF_DEMO', databaseUrl === undefined),
     demoPassword: read('PCF_DEMO_PASSWORD') ?? 'AllezLesFans-2026',
     logLevel: oneOf(read, 'LOG_LEVEL', 'info', [
@@ -103,13 +120,14 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
       'trace',
       'silent',
     ] as const),
-    trustProxy: boolean(read, 'PCF_TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(read('PCF_TRUST_PROXY')),
     bodyLimit: integer(read, 'PCF_BODY_LIMIT', 1_048_576, 1024, 50 * 1_048_576),
     rateLimitPerIp: integer(read, 'PCF_RATE_LIMIT_IP', 1200, 1, 1_000_000),
     rateLimitPerUser: integer(read, 'PCF_RATE_LIMIT_USER', 600, 1, 1_000_000),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds: integer(read, 'PCF_REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
     widgetSessionTtlSeconds: integer(read, 'PCF_WIDGET_SESSION_TTL', 900, 30, 900),
+    sessionCheckSeconds: integer(read, 'PCF_SESSION_CHECK_SECONDS', 5, 0, 60),
     idempotencyTtlHours: integer(read, 'PCF_IDEMPOTENCY_TTL_HOURS', 48, 24, 24 * 30),
     shutdownTimeoutMs: integer(read, 'PCF_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     adminEmail: read('PCF_ADMIN_EMAIL'),
@@ -192,6 +210,41 @@ function parseServices(raw: string | undefined): { services: ServiceName[]; gate
     }
   }
   return { services, gateway };
+}
+
+/**
+ * PCF_TRUST_PROXY: off (unset, 0, false, no, off) or a comma-separated list of the proxies' addresses, CIDRs or
+ * proxy-addr range names. "Trust everyone" (1, true) and hop counts are refused: both let a client that reaches
+ * the port directly choose its own address (Fastify itself disables hop counts for that reason).
+ * @throws ConfigError naming the value and what is expected.
+ */
+function parseTrustProxy(raw: string | undefined): false | string[] {
+  const expected =
+    'list the proxies that may speak for clients, as IP addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8)';
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError(
+      `PCF_TRUST_PROXY=${raw} trusts any client's X-Forwarded-For, which lets clients choose their address: ${expected}`,
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    throw new ConfigError(
+      `PCF_TRUST_PROXY=${raw} looks like a hop count, which cannot tell a proxy from a client: ${expected}`,
+    );
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    try {
+      // proxy-addr would read a bare number as an IPv4 address ("2" → 0.0.0.2).
+      if (/^\d*$/.test(entry)) throw new Error('not an address');
+      proxyAddr.compile(entry);
+    } catch {
+      throw new ConfigError(
+        `PCF_TRUST_PROXY: "${entry}" is not an IP address, a CIDR or a range name: ${expected}`,
+      );
+    }
+  }
+  return entries;
 }
 
 function parsePrices(raw: string | undefined): Record<string, string> {

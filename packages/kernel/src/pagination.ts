@@ -42,6 +42,22 @@ export function decodeCursor(cursor: string, arity: number): CursorValue[] {
   );
 }
 
+/**
+ * Decodes an offset cursor (`encodeCursor([offset])`): a non-negative safe integer, or a 400 naming `cursor` —
+ * a forged cursor can never hand PostgreSQL an OFFSET it cannot read.
+ */
+export function decodeOffsetCursor(cursor: string): number {
+  const [value] = decodeCursor(cursor, 1);
+  const offset = typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new ValidationError(
+      'cursor is not a valid page cursor; pass nextCursor from the previous page',
+      'cursor',
+    );
+  }
+  return offset;
+}
+
 /** Repositories fetch limit + 1 rows; this trims the extra row and derives the next cursor from the last kept one. */
 export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => CursorValue[]): Page<T> {
   const data = rows.slice(0, limit);
@@ -52,17 +68,41 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor
   };
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:[+-](\d{2})(?::?(\d{2}))?|Z)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A (created_at, id) keyset cursor, as used by newest-first lists; created_at is the database's exact text. */
 export function decodeTimeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = decodeCursor(cursor, 2).map(String);
-  if (!createdAt || !TIMESTAMP.test(createdAt) || !id || !UUID.test(id)) {
+  if (!createdAt || !isTimestamp(createdAt) || !id || !UUID.test(id)) {
     throw new ValidationError(
       'cursor is not a valid page cursor; pass nextCursor from the previous page',
       'cursor',
     );
   }
   return { createdAt, id };
+}
+
+/** A timestamp PostgreSQL accepts: the shape above, and a real date and time (no 2026-02-30, 25:00, year 0). */
+function isTimestamp(text: string): boolean {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    (hour ?? 99) <= 23 &&
+    (minute ?? 99) <= 59 &&
+    (second ?? 99) <= 59 &&
+    offsetHours <= 15 &&
+    offsetMinutes <= 59
+  );
 }

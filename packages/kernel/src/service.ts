@@ -60,6 +60,11 @@ export interface ServiceModule<Port = unknown> {
   extensions?: readonly ('pg_trgm' | 'unaccent')[];
   /** Path prefixes the gateway forwards to this service. */
   routePrefixes: string[];
+  /**
+   * Cache-Control sent on every answer of this service's public routes, errors included, unless a route sets its
+   * own: `no-store` for services whose answers carry tokens, sessions or balances (identity, wallet).
+   */
+  cacheControl?: string;
   create(ctx: ServiceContext): Promise<ServiceInstance<Port>>;
   /** This service's port as seen from another process. */
   httpPort(client: InternalHttpClient): Port;

@@ -47,6 +47,22 @@ describe.each(testBackends())('Idempotency-Key on $name', (backend) => {
             .send({ execution: executions, amount: (request.body as { amount: string }).amount });
         },
       );
+      const order = Type.Object(
+        {
+          to: Type.String(),
+          amount: Type.String(),
+          items: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
+        },
+        { additionalProperties: false },
+      );
+      scope.post(
+        '/order',
+        { config: { idempotency: 'required' }, schema: { body: order } },
+        async (_request, reply) => {
+          executions++;
+          return reply.code(201).send({ execution: executions });
+        },
+      );
       scope.post('/slow', { config: { idempotency: 'required' } }, async () => {
         await new Promise<void>((resolve) => {
           release = resolve;
@@ -107,6 +123,52 @@ describe.each(testBackends())('Idempotency-Key on $name', (backend) => {
     const response = await pay('key-different', '2.00');
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('idempotency_key_reused');
+  });
+
+  describe('compares the meaning of the body, not its bytes (RFC 8785 canonical JSON)', () => {
+    const order = (key: string, payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/order',
+        headers: { 'x-test-user': 'alice', 'idempotency-key': key, 'content-type': 'application/json' },
+        payload,
+      });
+
+    it('replays a retry whose keys are in another order, with other whitespace and escapes', async () => {
+      const first = await order(
+        'key-canonical',
+        '{"to":"Léa","amount":"12.50","items":[{"sku":"MAILLOT","quantity":2}]}',
+      );
+      expect(first.statusCode).toBe(201);
+      const before = executions;
+      for (const retry of [
+        '{"amount":"12.50","items":[{"quantity":2,"sku":"MAILLOT"}],"to":"Léa"}',
+        '{\n  "items" : [ { "quantity" : 2.0 , "sku" : "MAILLOT" } ],\n  "to" : "L\\u00e9a",\n  "amount" : "12.50"\n}',
+      ]) {
+        const replay = await order('key-canonical', retry);
+        expect(replay.statusCode, retry).toBe(201);
+        expect(replay.headers['idempotent-replayed'], retry).toBe('true');
+        expect(replay.body).toBe(first.body);
+      }
+      expect(executions).toBe(before);
+    });
+
+    it('still answers 422 for a real difference, whatever the key order', async () => {
+      await order(
+        'key-canonical-diff',
+        '{"to":"Léa","amount":"12.50","items":[{"sku":"MAILLOT","quantity":2}]}',
+      );
+      for (const different of [
+        '{"amount":"12.51","to":"Léa","items":[{"sku":"MAILLOT","quantity":2}]}',
+        '{"items":[{"quantity":3,"sku":"MAILLOT"}],"amount":"12.50","to":"Léa"}',
+        '{"to":"Lea","amount":"12.50","items":[{"sku":"MAILLOT","quantity":2}]}',
+        '{"to":"Léa","amount":"12.50","items":[]}',
+      ]) {
+        const response = await order('key-canonical-diff', different);
+        expect(response.statusCode, different).toBe(422);
+        expect(response.json().code).toBe('idempotency_key_reused');
+      }
+    });
   });
 
   it('scopes keys per caller', async () => {

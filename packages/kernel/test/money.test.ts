@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.ts';
-import { addMoney, formatMinor, parseMoney, percentOf, subtractMoney } from '../src/money.ts';
+import {
+  AmountTooLargeError,
+  type Asset,
+  addMoney,
+  formatMinor,
+  maxAmountMinor,
+  parseMoney,
+  percentOf,
+  subtractMoney,
+} from '../src/money.ts';
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
 
 describe('parseMoney', () => {
   it.each([
@@ -10,11 +28,43 @@ describe('parseMoney', () => {
     ['0.01', 'USD', 1n],
     ['1.000001', 'USDC', 1_000_001n],
     ['0.00000001', 'BTC', 1n],
-    ['21000000', 'BTC', 2_100_000_000_000_000n],
     ['1.000000000000000001', 'ETH', 1_000_000_000_000_000_001n],
-    ['123456789012345678901234567890.5', 'EUR', 12345678901234567890123456789050n],
+    ['1000000', 'EUR', 100_000_000n],
+    ['15', 'BTC', 1_500_000_000n],
   ])('parses %s %s into %s minor units', (input, asset, minor) => {
     expect(parseMoney(input, asset)).toEqual({ minor, asset });
+  });
+
+  // Amounts beyond the per-operation maximum are still read exactly where a caller asks for no maximum.
+  it.each([
+    ['21000000', 'BTC', 2_100_000_000_000_000n],
+    ['123456789012345678901234567890.5', 'EUR', 12345678901234567890123456789050n],
+  ])('parses %s %s into %s minor units when unbounded', (input, asset, minor) => {
+    expect(parseMoney(input, asset, { unbounded: true })).toEqual({ minor, asset });
+  });
+
+  it.each([
+    ['1000000.01', 'EUR', '1000000.00'],
+    ['1000001', 'USD', '1000000.00'],
+    ['1000000.000001', 'USDC', '1000000.000000'],
+    ['15.00000001', 'BTC', '15.00000000'],
+    ['400.000000000000000001', 'ETH', '400.000000000000000000'],
+    ['21000000', 'BTC', '15.00000000'],
+    ['1'.repeat(76), 'EUR', '1000000.00'],
+    [`${'9'.repeat(5000)}.99`, 'EUR', '1000000.00'],
+  ])('refuses %s %s: over the per-operation maximum %s (amount_too_large)', (input, asset, maximum) => {
+    const error = catchError(() => parseMoney(input, asset, { field: 'amount' }));
+    expect(error).toBeInstanceOf(AmountTooLargeError);
+    expect(error).toMatchObject({
+      category: 'validation',
+      code: 'amount_too_large',
+      extra: { maximum, asset, errors: [{ field: 'amount' }] },
+    });
+    expect(maxAmountMinor(asset as Asset)).toBe(BigInt(maximum.replace('.', '')));
+  });
+
+  it('refuses a huge negative amount as negative, without reading it', () => {
+    expect(() => parseMoney(`-${'9'.repeat(100)}`, 'EUR')).toThrow('must not be negative');
   });
 
   it.each([

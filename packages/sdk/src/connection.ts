@@ -4,8 +4,10 @@ import {
   DEFAULT_TIMEOUT_MS,
   type Envelope,
   envelope,
+  FAN_TIMEOUT_MS,
   HELLO,
   type HelloData,
+  PENDING,
   REQUEST,
   RESPONSE,
   type RequestData,
@@ -44,8 +46,11 @@ export interface Connection {
   onLoad(): void;
   /** Handles an envelope already checked to come from our iframe and the widget origin. */
   receive(message: Envelope): void;
-  /** Sends a PCF_REQUEST (queued until the handshake is done) and waits for its PCF_RESPONSE. */
-  call(method: string, params?: unknown, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Sends a PCF_REQUEST (queued until the handshake is done) and waits for its PCF_RESPONSE, 10 s (PCF_TIMEOUT),
+   * or FAN_TIMEOUT_MS from each PCF_PENDING the widget sends while the fan is being asked.
+   */
+  call(method: string, params?: unknown): Promise<unknown>;
   /** Sends a fire-and-forget message (queued until the handshake is done). */
   notify(type: string, data: unknown): void;
   /** Stops everything and rejects pending requests with `error`. */
@@ -127,14 +132,16 @@ export function createConnection(hooks: ConnectionHooks): Connection {
         void handshake();
       } else if (type === ACK) onAck(data as AckData);
       else if (type === RESPONSE && id) requests.settle(id, data);
+      // The widget is asking the fan (a confirmation or a consent screen): wait for the fan's answer.
+      else if (type === PENDING && id) requests.wait(id, FAN_TIMEOUT_MS);
       else if (type === REQUEST && id) void respond(id, data);
       else if (isEventType(type)) hooks.onEvent(type, data);
     },
-    call(method, params, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    call(method, params) {
       if (closed) return Promise.reject(new PcfError('PCF_NOT_MOUNTED', 'Not mounted'));
       const id = `${idPrefix}-${++nextId}`;
       const message = envelope<RequestData>(hooks.widget, REQUEST, { method, params }, id);
-      const answer = requests.track(id, message, timeoutMs);
+      const answer = requests.track(id, message, DEFAULT_TIMEOUT_MS);
       if (connected) hooks.post(message);
       return answer;
     },

@@ -5,6 +5,8 @@ import { PcfError } from './errors.ts';
 export interface RequestTracker {
   /** Registers a request; the promise settles with its response or PCF_TIMEOUT. */
   track(id: string, message: Envelope<RequestData>, timeoutMs: number): Promise<unknown>;
+  /** Restarts the timeout of a pending request with `timeoutMs` (PCF_PENDING: the fan is being asked). */
+  wait(id: string, timeoutMs: number): void;
   /** Settles the request with this id from a PCF_RESPONSE payload (ResponseData); false if none is pending. */
   settle(id: string, response: unknown): boolean;
   /** The requests still unanswered, oldest first (re-sent after a re-handshake). */
@@ -39,15 +41,22 @@ export function createRequestTracker(): RequestTracker {
     }
     return entry;
   };
+  const wait = (id: string, timeoutMs: number) => {
+    const entry = waiting.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      finish(id)?.reject(new PcfError('PCF_TIMEOUT', `${entry.message.data.method}: no answer`));
+    }, timeoutMs);
+  };
   return {
     track(id, message, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          finish(id)?.reject(new PcfError('PCF_TIMEOUT', `${message.data.method}: no answer`));
-        }, timeoutMs);
-        waiting.set(id, { message, resolve, reject, timer });
+        waiting.set(id, { message, resolve, reject } as Pending);
+        wait(id, timeoutMs);
       });
     },
+    wait,
     settle(id, response) {
       const entry = finish(id);
       if (!entry) return false;

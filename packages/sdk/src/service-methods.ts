@@ -20,8 +20,9 @@ const query = (params: object) => new URLSearchParams(JSON.parse(JSON.stringify(
 
 /**
  * The service methods of the wallet and the shop. Each is one `route` call: the widget method (mounted widget
- * first) and its REST fallback (with the session token; the catalogue needs none). REST calls about the shop use
- * the publishable key's partner as the club (read once).
+ * first) and its REST fallback (with the session token; the catalogue needs none). Money moves (sendPayment,
+ * checkout) have no REST fallback: the fan confirms them inside the widget. REST calls about the shop use the
+ * publishable key's partner as the club (read once).
  */
 export function serviceMethods(
   wallet: WidgetModule<'wallet'>,
@@ -47,12 +48,9 @@ export function serviceMethods(
       async sendPayment(to, amount, options = {}) {
         const value = String(amount);
         check(typeof to === 'string' && !!to && AMOUNT.test(value) && Number(value) > 0, 'sendPayment');
-        const { asset = 'EUR', note, idempotencyKey = randomId() } = options;
-        // An undefined note is left out of the JSON body.
-        const payment = { to, amount: value, asset, note };
-        return route('wallet.sendPayment', { ...payment, idempotencyKey }, () =>
-          api<Record<string, unknown>>('POST', '/v1/wallet/send', payment, idempotencyKey),
-        );
+        const { asset, note, idempotencyKey = randomId() } = options;
+        // Widget only: the fan confirms the payment inside the iframe (which takes EUR when asset is undefined).
+        return route('wallet.sendPayment', { to, amount: value, asset, note, idempotencyKey });
       },
 
       async getTransactions(limit = 20) {
@@ -96,10 +94,8 @@ export function serviceMethods(
       getCart: () =>
         shop('shop.getCart', undefined, async () => api('GET', `/v1/shop/cart?club=${await club()}`)),
 
-      checkout: ({ idempotencyKey = randomId() } = {}) =>
-        shop('shop.checkout', { idempotencyKey }, async () =>
-          api('POST', '/v1/shop/checkout', { club: await club() }, idempotencyKey),
-        ),
+      // Widget only: the fan confirms the order inside the iframe.
+      checkout: ({ idempotencyKey = randomId() } = {}) => shop('shop.checkout', { idempotencyKey }),
     },
   };
 }

@@ -92,15 +92,22 @@ export interface SendPaymentOptions {
 
 /** pcf.wallet: the wallet widget and its API. */
 export interface WalletModule extends WidgetModule<'wallet'> {
-  /** The total balance in the display currency (through the mounted widget, else the REST API). */
+  /**
+   * The total balance in the display currency (through the mounted widget, else the REST API). For a fan who signed
+   * in inside the widget, the first read of your pages asks the fan's consent (refused: PCF_USER_CANCELLED).
+   */
   getBalance(): Promise<number>;
-  /** Sends `amount` (a decimal string or number, e.g. '10.50') to a fan; resolves with the transfer. */
+  /**
+   * Sends `amount` (a decimal string or number, e.g. '10.50') to a fan; resolves with the transfer. Needs the mounted
+   * wallet widget: the fan confirms the payment there with a click (PCF_USER_CANCELLED when cancelled or unanswered
+   * within 120 s, PCF_BUSY while the widget asks something else, PCF_NOT_MOUNTED without a widget).
+   */
   sendPayment(
     to: string,
     amount: string | number,
     options?: SendPaymentOptions,
   ): Promise<Record<string, unknown>>;
-  /** The latest transactions, newest first (limit 1–100, default 20). */
+  /** The latest transactions, newest first (limit 1–100, default 20); consent as for getBalance, no notes. */
   getTransactions(limit?: number): Promise<Transaction[]>;
   /** Asks the mounted widget to re-read its balance (UPDATE_WALLET_BALANCE). */
   refresh(): void;
@@ -148,9 +155,12 @@ export interface ShopModule extends WidgetModule<'shop'> {
   getProducts(query?: ProductQuery): Promise<Record<string, unknown>[]>;
   /** Adds `quantity` (default 1) of a product to the fan's cart (the first in-stock variant unless given); resolves with the cart. */
   addToCart(productId: string, quantity?: number, variantId?: string): Promise<Record<string, unknown>>;
-  /** The fan's cart, read fresh from the API (items, subtotal, discounts, cashback, total). */
+  /** The fan's cart, read fresh from the API (items, subtotal, discounts, cashback, total); consent as for getBalance. */
   getCart(): Promise<Record<string, unknown>>;
-  /** Pays the cart from the fan's wallet; resolves with the paid order. Sends an Idempotency-Key. */
+  /**
+   * Pays the cart from the fan's wallet; resolves with the paid order. Sends an Idempotency-Key. Needs the mounted
+   * shop widget: the fan sees the cart as the API prices it and confirms with a click (errors as for sendPayment).
+   */
   checkout(options?: CheckoutOptions): Promise<Record<string, unknown>>;
 }
 

@@ -2,8 +2,10 @@ import {
   ACK,
   type Envelope,
   envelope,
+  FAN_TIMEOUT_MS,
   HELLO,
   type HelloData,
+  PENDING,
   REQUEST,
   RESPONSE,
   SYN,
@@ -103,6 +105,41 @@ describe('connection handshake', () => {
       envelope('wallet', RESPONSE, { ok: true, result: { balance: '5', currency: 'EUR' } }, request?.id),
     );
     await expect(balance).resolves.toEqual({ balance: '5', currency: 'EUR' });
+  });
+
+  it('waits FAN_TIMEOUT_MS from each PCF_PENDING instead of 10 s while the widget asks the fan', async () => {
+    const { connection, sent } = setup();
+    connection.onLoad();
+    await vi.advanceTimersByTimeAsync(0);
+    connection.receive(ack());
+    let outcome: unknown = 'pending';
+    const payment = connection.call('wallet.sendPayment', { to: 'bob', amount: '10' }).then(
+      (result) => {
+        outcome = result;
+      },
+      (error: PcfError) => {
+        outcome = error.code;
+      },
+    );
+    const id = sent(REQUEST)[0]?.id;
+    await vi.advanceTimersByTimeAsync(5_000);
+    connection.receive(envelope('wallet', PENDING, {}, id));
+    await vi.advanceTimersByTimeAsync(FAN_TIMEOUT_MS - 1_000);
+    expect(outcome).toBe('pending');
+    // The fan clicked: the widget says so again before paying, and the answer arrives later still.
+    connection.receive(envelope('wallet', PENDING, {}, id));
+    await vi.advanceTimersByTimeAsync(FAN_TIMEOUT_MS - 1_000);
+    expect(outcome).toBe('pending');
+    connection.receive(envelope('wallet', RESPONSE, { ok: true, result: { id: 't1' } }, id));
+    await payment;
+    expect(outcome).toEqual({ id: 't1' });
+
+    const read = connection.call('wallet.getBalance');
+    const timedOut = expect(read).rejects.toMatchObject({ code: 'PCF_TIMEOUT' });
+    const readId = sent(REQUEST)[1]?.id;
+    connection.receive(envelope('wallet', PENDING, {}, readId));
+    await vi.advanceTimersByTimeAsync(FAN_TIMEOUT_MS);
+    await timedOut;
   });
 
   it('re-handshakes when the iframe reloads and re-sends unanswered requests', async () => {

@@ -65,7 +65,7 @@ describe('PaieCashFan (without a DOM)', () => {
     await expect(pcf.shop.addToCart('p1')).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
   });
 
-  it('shop over REST: addToCart picks the first in-stock variant, checkout sends an Idempotency-Key', async () => {
+  it('shop over REST: addToCart picks the first in-stock variant; checkout has no REST path (the fan confirms it in the widget)', async () => {
     const fetchMock = vi.fn(async (url: string, _init?: RequestInit) => {
       const body = url.includes('/v1/partners/publishable-keys/')
         ? { partnerSlug: 'monaco' }
@@ -93,13 +93,13 @@ describe('PaieCashFan (without a DOM)', () => {
     expect(JSON.parse(String(chosen[1].body))).toEqual({ productId: 'p1', variantId: 'v-s', quantity: 1 });
     await expect(pcf.shop.getCart()).resolves.toMatchObject({ id: 'c1' });
     expect(fetchMock.mock.calls.at(-1)?.[0]).toBe('http://localhost:8080/v1/shop/cart?club=monaco');
-    await expect(pcf.shop.checkout({ idempotencyKey: 'key-1' })).resolves.toMatchObject({ status: 'paid' });
-    const checkout = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
-    expect(JSON.parse(String(checkout[1].body))).toEqual({ club: 'monaco' });
-    expect(checkout[1].headers).toMatchObject({ 'Idempotency-Key': 'key-1', Authorization: 'Bearer tok' });
-    await pcf.shop.checkout();
-    const retry = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
-    expect(retry[1].headers).toMatchObject({ 'Idempotency-Key': expect.stringMatching(/^[0-9a-f]{24}$/) });
+    const calls = fetchMock.mock.calls.length;
+    await expect(pcf.shop.checkout({ idempotencyKey: 'key-1' })).rejects.toMatchObject({
+      code: 'PCF_NOT_MOUNTED',
+    });
+    await expect(pcf.shop.checkout()).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
+    expect(fetchMock.mock.calls).toHaveLength(calls);
+    expect(fetchMock.mock.calls.some(([url]) => url.endsWith('/v1/shop/checkout'))).toBe(false);
     await expect(pcf.shop.addToCart('', 1)).rejects.toMatchObject({ code: 'PCF_BAD_REQUEST' });
     await expect(pcf.shop.addToCart('p1', 0)).rejects.toMatchObject({ code: 'PCF_BAD_REQUEST' });
   });
@@ -110,7 +110,7 @@ describe('PaieCashFan (without a DOM)', () => {
     expect(() => pcf.wallet.refresh()).toThrow(expect.objectContaining({ code: 'PCF_NOT_MOUNTED' }));
   });
 
-  it('with fetchSessionToken and no widget, calls the REST API and returns numbers and arrays', async () => {
+  it('with fetchSessionToken and no widget, reads through the REST API; a payment has no REST path', async () => {
     const fetchMock = vi.fn(async (url: string) => {
       const body = url.endsWith('/v1/wallet/balance')
         ? { balance: '1247.50', currency: 'EUR', assets: [] }
@@ -123,10 +123,12 @@ describe('PaieCashFan (without a DOM)', () => {
     const pcf = new PaieCashFan({ apiKey, environment, fetchSessionToken: async () => 'tok' });
     await expect(pcf.wallet.getBalance()).resolves.toBe(1247.5);
     await expect(pcf.wallet.getTransactions(5)).resolves.toEqual([{ id: 't1' }]);
-    await expect(pcf.wallet.sendPayment('fan-bob', 10.5)).resolves.toMatchObject({ id: 'transfer-1' });
-    const send = fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit];
-    expect(JSON.parse(String(send[1].body))).toEqual({ to: 'fan-bob', amount: '10.5', asset: 'EUR' });
-    expect(send[1].headers).toHaveProperty('Idempotency-Key');
+    // Money moves only after the fan's click inside the mounted widget: never straight to the API.
+    await expect(pcf.wallet.sendPayment('fan-bob', 10.5)).rejects.toMatchObject({ code: 'PCF_NOT_MOUNTED' });
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual([
+      'http://localhost:8080/v1/wallet/balance',
+      'http://localhost:8080/v1/wallet/transactions?limit=5',
+    ]);
   });
 
   it('validates payment and transaction arguments', async () => {

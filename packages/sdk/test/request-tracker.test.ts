@@ -44,6 +44,20 @@ describe('createRequestTracker', () => {
     expect(tracker.pending()).toHaveLength(0);
   });
 
+  it('wait() restarts the timeout of a pending request (the fan is being asked), and ignores unknown ids', async () => {
+    const tracker = createRequestTracker();
+    const answer = tracker.track('a', request('a'), 10_000);
+    vi.advanceTimersByTime(9_000);
+    tracker.wait('a', 130_000);
+    tracker.wait('nope', 130_000);
+    vi.advanceTimersByTime(129_999);
+    expect(tracker.pending()).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1);
+    const outcome = expect(answer).rejects.toMatchObject({ code: 'PCF_TIMEOUT' });
+    vi.advanceTimersByTime(1);
+    await outcome;
+  });
+
   it('lists pending requests oldest first and rejects them all, clearing every timer', async () => {
     const tracker = createRequestTracker();
     const answers = [tracker.track('a', request('a'), 10_000), tracker.track('b', request('b'), 10_000)];

@@ -9,7 +9,9 @@ import type { WidgetName } from './protocol.ts';
 import { fetchPublishableKey } from './publishable-key.ts';
 import { applyAppearance } from './theme.ts';
 import { Announcer } from './ui/Announcer.tsx';
+import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
 import { ErrorState } from './ui/ErrorState.tsx';
+import { HostAccessNotice } from './ui/HostAccessNotice.tsx';
 import { Skeleton } from './ui/Skeleton.tsx';
 import { readUrlHints } from './url-hints.ts';
 import './ui/base.css';
@@ -55,9 +57,15 @@ function Boot<State>({ definition, pk }: { definition: WidgetDefinition<State>; 
   if (state.phase === 'loading') return <Skeleton />;
   if (state.phase === 'ready') {
     const { App } = definition;
+    const { prompts } = state.context;
+    // While the fan answers a question from the host, the question is all the widget shows.
     return (
       <WidgetContextProvider.Provider value={state.context}>
-        <App state={state.widgetState} />
+        <ConfirmDialog prompts={prompts} />
+        <div class="pcf-app" hidden={prompts.current.value !== null}>
+          <App state={state.widgetState} />
+          <HostAccessNotice />
+        </div>
       </WidgetContextProvider.Provider>
     );
   }

@@ -15,6 +15,7 @@ import {
   type HostMessageData,
   type HostMessageType,
   type HostMethods,
+  PENDING,
   REQUEST,
   RESPONSE,
   type RequestData,
@@ -39,6 +40,17 @@ export interface BridgeOptions {
 }
 
 type ErrorPayload = Extract<ResponseData, { ok: false }>['error'];
+
+/** The host request a handler is answering: its id, the host's origin, and a way to say "the fan is being asked". */
+export interface IncomingCall {
+  id: string;
+  /** The exact origin of the host page (fixed by the handshake). */
+  origin: string;
+  /** Sends PCF_PENDING for this request: the host extends its timeout while the fan decides. */
+  pending(): void;
+}
+
+type Handler = (params: unknown, call: IncomingCall) => Promise<unknown>;
 const OUTBOX_LIMIT = 50;
 
 /** Maps any failure of a request handler to the protocol's typed error. */
@@ -60,7 +72,7 @@ export function toErrorPayload(error: unknown): ErrorPayload {
 export class WidgetBridge {
   private hostOrigin: string | null = null;
   private instanceId: string | null = null;
-  private readonly handlers = new Map<string, (params: unknown) => Promise<unknown>>();
+  private readonly handlers = new Map<string, Handler>();
   private readonly listeners = new Map<string, Set<(data: unknown) => void>>();
   private readonly outbox: Envelope[] = [];
   private lastResize: Envelope | null = null;
@@ -85,11 +97,17 @@ export class WidgetBridge {
     return 'connecting';
   }
 
+  /** The host's origin once the handshake is done, else null. */
+  get origin(): string | null {
+    return this.hostOrigin;
+  }
+
+  /** Answers the host's PCF_REQUESTs for this method (the handler gets the params and the call it answers). */
   handle<M extends keyof WidgetMethods>(
     method: M,
-    handler: (params: WidgetMethods[M]['params']) => Promise<WidgetMethods[M]['result']>,
+    handler: (params: WidgetMethods[M]['params'], call: IncomingCall) => Promise<WidgetMethods[M]['result']>,
   ): void {
-    this.handlers.set(method, handler as (params: unknown) => Promise<unknown>);
+    this.handlers.set(method, handler as Handler);
   }
 
   on<T extends HostMessageType>(type: T, listener: (data: HostMessageData[T]) => void): () => void {
@@ -158,7 +176,9 @@ export class WidgetBridge {
   }
 
   private async answer(message: Envelope): Promise<void> {
-    if (message.id === undefined) return;
+    const id = message.id;
+    if (id === undefined) return;
+    const origin = this.hostOrigin ?? '';
     const request = (
       typeof message.data === 'object' && message.data !== null ? message.data : {}
     ) as Partial<Record<keyof RequestData, unknown>>;
@@ -167,11 +187,16 @@ export class WidgetBridge {
       const method = typeof request.method === 'string' ? request.method : '';
       const handler = this.handlers.get(method);
       if (!handler) throw new BridgeError('PCF_NOT_AVAILABLE', `This widget has no method "${method}"`);
-      response = { ok: true, result: (await handler(request.params)) ?? null };
+      const call: IncomingCall = {
+        id,
+        origin,
+        pending: () => this.post(envelope(this.options.widget, PENDING, {}, id)),
+      };
+      response = { ok: true, result: (await handler(request.params, call)) ?? null };
     } catch (error) {
       response = { ok: false, error: toErrorPayload(error) };
     }
-    this.post(envelope(this.options.widget, RESPONSE, response, message.id));
+    this.post(envelope(this.options.widget, RESPONSE, response, id));
   }
 
   private post(message: Envelope): void {

@@ -28,6 +28,7 @@ const fr = {
   emailTaken: 'Un compte existe déjà avec cette adresse e-mail.',
   rateLimited: 'Trop de tentatives. Réessayez dans quelques minutes.',
   passwordTooShort: 'Le mot de passe doit contenir au moins 10 caractères.',
+  weakPassword: 'Ce mot de passe est trop facile à deviner : ajoutez des mots peu courants ou allongez-le.',
   required: 'Ce champ est obligatoire.',
   fieldInvalid: 'Champ « {field} » : {message}',
   signedOut: 'Vous êtes déconnecté.',
@@ -45,6 +46,27 @@ const fr = {
   'pitch.esim': 'Des forfaits data pour suivre votre club dans plus de 120 pays.',
   'pitch.shop': 'Le catalogue officiel, les ventes flash et 5 % de cashback dans votre portefeuille.',
   'pitch.tickets': 'Vos billets, leurs QR codes signés et la revente sécurisée entre fans.',
+  paymentTitle: 'Confirmer le paiement',
+  paymentIntro:
+    '{partner} ({origin}) demande ce paiement depuis votre portefeuille. Rien ne part sans votre accord.',
+  amount: 'Montant',
+  recipient: 'Destinataire',
+  message: 'Message',
+  payAmount: 'Payer {amount}',
+  checkoutTitle: 'Confirmer la commande',
+  checkoutIntro: '{partner} ({origin}) demande le paiement de votre panier {club} depuis votre portefeuille.',
+  total: 'Total',
+  cashback: 'Cashback',
+  consentTitle: 'Autoriser {partner} ?',
+  consentIntro:
+    '{partner} ({origin}) veut voir votre solde, votre historique et votre panier depuis ses pages.',
+  consentNote:
+    'Ce site ne pourra jamais payer sans votre confirmation. Vous pourrez retirer cet accès à tout moment.',
+  allow: 'Autoriser',
+  deny: 'Refuser',
+  hostAccess: '{partner} peut voir votre solde, votre historique et votre panier.',
+  hostAccessRevoke: 'Retirer l’accès',
+  hostAccessRevoked: 'Accès de {partner} retiré.',
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -75,6 +97,7 @@ const en: Record<keyof typeof fr, string> = {
   emailTaken: 'An account already exists with this email address.',
   rateLimited: 'Too many attempts. Try again in a few minutes.',
   passwordTooShort: 'The password must be at least 10 characters long.',
+  weakPassword: 'This password is too easy to guess: add uncommon words or make it longer.',
   required: 'This field is required.',
   fieldInvalid: '“{field}” field: {message}',
   signedOut: 'You are signed out.',
@@ -92,8 +115,27 @@ const en: Record<keyof typeof fr, string> = {
   'pitch.esim': 'Data plans to follow your club in more than 120 countries.',
   'pitch.shop': 'The official catalogue, flash sales and 5% cashback into your wallet.',
   'pitch.tickets': 'Your tickets, their signed QR codes and safe resale between fans.',
+  paymentTitle: 'Confirm the payment',
+  paymentIntro:
+    '{partner} ({origin}) asks for this payment from your wallet. Nothing leaves without your approval.',
+  amount: 'Amount',
+  recipient: 'Recipient',
+  message: 'Message',
+  payAmount: 'Pay {amount}',
+  checkoutTitle: 'Confirm the order',
+  checkoutIntro: '{partner} ({origin}) asks to pay your {club} cart from your wallet.',
+  total: 'Total',
+  cashback: 'Cashback',
+  consentTitle: 'Allow {partner}?',
+  consentIntro: '{partner} ({origin}) wants to see your balance, your history and your cart from its pages.',
+  consentNote: 'This site can never pay without your confirmation. You can remove this access at any time.',
+  allow: 'Allow',
+  deny: 'Deny',
+  hostAccess: '{partner} can see your balance, your history and your cart.',
+  hostAccessRevoke: 'Remove access',
+  hostAccessRevoked: '{partner}’s access removed.',
 };
 
 export const commonMessages: Messages<typeof fr> = { fr, en };
-/** Messages shared by every widget (states, sign-in, coming soon). */
+/** Messages shared by every widget (states, sign-in, coming soon, the fan's confirmations and consent). */
 export const tc = translator(commonMessages);

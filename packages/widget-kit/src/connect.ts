@@ -1,7 +1,9 @@
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { ApiClient } from './api.ts';
 import { WidgetBridge } from './bridge.ts';
+import { FanPrompts } from './fan-prompts.ts';
 import { readHostConfig } from './hello.ts';
+import { HostConsent } from './host-consent.ts';
 import { setLocale } from './i18n.ts';
 import { allowedOriginSet } from './origins.ts';
 import type { HelloData, WidgetName } from './protocol.ts';
@@ -47,6 +49,12 @@ export function connect(widget: WidgetName, key: PublishableKeyInfo): Connection
   });
   const session = new Session(() => bridge.request('getSessionToken'));
   const api = new ApiClient(session);
+  const prompts = new FanPrompts();
+  const consent = new HostConsent({ session, api, key, prompts });
+  // A question asked for a fan who has since signed out is withdrawn.
+  effect(() => {
+    if (session.token.value === null) prompts.cancel();
+  });
   bridge.handle('update', async (params) => {
     apply(readHostConfig(params));
     return null;
@@ -56,5 +64,9 @@ export function connect(widget: WidgetName, key: PublishableKeyInfo): Connection
     status === 'connecting'
       ? Promise.race([hello, new Promise<void>((resolve) => setTimeout(resolve, HELLO_GRACE_MS))])
       : Promise.resolve();
-  return { context: { widget, bridge, session, api, key, options }, status, settled };
+  return {
+    context: { widget, bridge, session, api, key, options, prompts, consent },
+    status,
+    settled,
+  };
 }

@@ -1,4 +1,4 @@
-import { ApiError, networkProblem, toProblem } from './problem.ts';
+import { ApiError, networkProblem, problemExtensions, toProblem } from './problem.ts';
 
 /** fetch that turns network failures into an ApiError (aborts are rethrown as they are). */
 export async function send(path: string, init: RequestInit): Promise<Response> {
@@ -24,7 +24,7 @@ async function readBody(response: Response): Promise<unknown> {
 /** The JSON body of a successful response; an ApiError carrying the problem otherwise. */
 export async function readJson<T>(response: Response): Promise<T> {
   const body = await readBody(response);
-  if (!response.ok) throw new ApiError(toProblem(response.status, body));
+  if (!response.ok) throw new ApiError(toProblem(response.status, body), problemExtensions(body));
   return body as T;
 }
 

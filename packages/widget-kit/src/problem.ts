@@ -13,9 +13,15 @@ export interface Problem {
   errors: FieldError[];
 }
 
-/** A failed API call: the problem the server answered, or a synthetic one for network failures. */
+/**
+ * A failed API call: the problem the server answered, or a synthetic one for network failures. `extensions` holds
+ * the problem's extension members (RFC 9457 §3.2), e.g. the new total of a checkout refused with price_changed.
+ */
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
     super(problem.detail);
     this.name = 'ApiError';
   }
@@ -53,6 +59,23 @@ export function toProblem(status: number, body: unknown): Problem {
     code: text(source.code, `http_${status}`),
     errors: fieldErrors(source.errors),
   };
+}
+
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'errors',
+  'requestId',
+]);
+
+/** The extension members of an error response body (members other than the standard and platform ones). */
+export function problemExtensions(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !STANDARD_MEMBERS.has(name)));
 }
 
 export const networkProblem = (): Problem => ({

@@ -16,7 +16,10 @@
  *
  * Requests: either side sends { type: 'PCF_REQUEST', id, data: { method, params } } and the other answers
  * { type: 'PCF_RESPONSE', id, data: { ok: true, result } | { ok: false, error: { code, message } } }.
- * Default timeout 10 s (PCF_TIMEOUT).
+ * Default timeout 10 s (PCF_TIMEOUT). A request that waits for the fan (a confirmation or a consent screen inside the
+ * widget) is answered first by { type: 'PCF_PENDING', id, data: {} }: the host then waits FAN_TIMEOUT_MS more
+ * (each PCF_PENDING restarts that wait), and the widget itself gives up after FAN_PROMPT_TIMEOUT_MS with
+ * PCF_USER_CANCELLED.
  */
 
 export const NS = 'pcf';
@@ -44,10 +47,9 @@ export interface Envelope<Data = unknown> {
   data: Data;
 }
 
+/** A message of this protocol; `id` (requests, responses, PCF_PENDING) is left undefined for the others. */
 export function envelope<Data>(widget: WidgetName, type: string, data: Data, id?: string): Envelope<Data> {
-  return id === undefined
-    ? { ns: NS, v: PROTOCOL_VERSION, widget, type, data }
-    : { ns: NS, v: PROTOCOL_VERSION, widget, type, id, data };
+  return { ns: NS, v: PROTOCOL_VERSION, widget, type, id, data };
 }
 
 /** True for a well-formed envelope of this protocol version; everything else must be ignored. */
@@ -101,6 +103,12 @@ export interface AckData {
 export const REQUEST = 'PCF_REQUEST';
 export const RESPONSE = 'PCF_RESPONSE';
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Widget → host, with the id of a request: "the fan is being asked"; the host extends that request's timeout. */
+export const PENDING = 'PCF_PENDING';
+/** How long the widget leaves a confirmation or consent screen open before it rejects PCF_USER_CANCELLED. */
+export const FAN_PROMPT_TIMEOUT_MS = 120_000;
+/** How long the host waits after a PCF_PENDING: the fan's time plus the API call that follows the click (10 s). */
+export const FAN_TIMEOUT_MS = 130_000;
 
 export interface RequestData {
   method: string;
@@ -121,6 +129,10 @@ export const ERROR_CODES = [
   'PCF_BAD_REQUEST',
   'PCF_API_ERROR',
   'PCF_DESTROYED',
+  /** The fan cancelled a confirmation, refused a consent, or did not answer within FAN_PROMPT_TIMEOUT_MS. */
+  'PCF_USER_CANCELLED',
+  /** Another confirmation or consent screen is already open in this widget: one question at a time. */
+  'PCF_BUSY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -131,12 +143,15 @@ export interface WidgetMethods {
     params: Partial<Pick<HelloData, 'locale' | 'appearance' | 'sessionToken' | 'options'>>;
     result: null;
   };
+  /** Reads need the host's access: a partner-backend session, or the consent of a fan signed in inside the widget. */
   'wallet.getBalance': { params: undefined; result: { balance: string; currency: string } };
+  /** Shown to the fan, paid only after the fan's trusted click inside the widget (else PCF_USER_CANCELLED). */
   'wallet.sendPayment': {
     /** idempotencyKey: sent by the SDK so a request re-sent after an iframe reload never pays twice (pass it as Idempotency-Key). */
     params: { to: string; amount: string; asset?: string; note?: string; idempotencyKey?: string };
     result: Record<string, unknown>;
   };
+  /** The history as the API gives it, without the free-text `note` of each item. */
   'wallet.getTransactions': { params: { limit: number }; result: Record<string, unknown>[] };
   /** The widget's club catalogue (GET /v1/shop/products): the products of the first page. */
   'shop.getProducts': {
@@ -150,7 +165,10 @@ export interface WidgetMethods {
   };
   /** The fan's cart for the widget's club, read fresh from the API. */
   'shop.getCart': { params: undefined; result: Record<string, unknown> };
-  /** Pays the cart from the wallet; idempotencyKey (sent by the SDK) makes a re-sent request replay, not pay twice. */
+  /**
+   * Pays the cart from the wallet once the fan confirmed it inside the widget (the cart as the API prices it);
+   * idempotencyKey (sent by the SDK) makes a re-sent request replay, not pay twice.
+   */
   'shop.checkout': { params: { idempotencyKey?: string } | undefined; result: Record<string, unknown> };
 }
 

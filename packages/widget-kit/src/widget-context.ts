@@ -3,11 +3,13 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { ApiClient } from './api.ts';
 import type { WidgetBridge } from './bridge.ts';
+import type { FanPrompts } from './fan-prompts.ts';
+import type { HostConsent } from './host-consent.ts';
 import type { WidgetName } from './protocol.ts';
 import type { PublishableKeyInfo } from './publishable-key.ts';
 import type { Session } from './session.ts';
 
-/** What every part of a widget shares: its bridge to the host, the fan's session and the API client. */
+/** What every part of a widget shares: its bridge to the host, the fan's session, the API client and the fan's questions. */
 export interface WidgetContext {
   widget: WidgetName;
   bridge: WidgetBridge;
@@ -17,6 +19,10 @@ export interface WidgetContext {
   key: PublishableKeyInfo;
   /** Widget-specific options from mount() / update(). */
   options: Signal<Record<string, unknown>>;
+  /** The questions asked of the fan on behalf of the host (confirmations, consent), one at a time. */
+  prompts: FanPrompts;
+  /** What the host page may read about the signed-in fan (see host-consent.ts). */
+  consent: HostConsent;
 }
 
 export const WidgetContextProvider = createContext<WidgetContext | null>(null);

@@ -131,6 +131,31 @@ describe('WidgetBridge requests', () => {
     ]);
   });
 
+  it("gives handlers the call they answer: its id, the host's origin, and pending() → PCF_PENDING for that id", async () => {
+    const { bridge, posted, deliver } = setup();
+    let release: () => void = () => undefined;
+    const seen: { id: string; origin: string }[] = [];
+    bridge.handle('wallet.sendPayment', async (_params, call) => {
+      seen.push({ id: call.id, origin: call.origin });
+      call.pending();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return { id: 't1' };
+    });
+    bridge.start();
+    deliver(envelope('wallet', 'PCF_HELLO', helloData()));
+    deliver(envelope('wallet', 'PCF_REQUEST', { method: 'wallet.sendPayment', params: {} }, 'pay-1'));
+    await flush();
+    expect(seen).toEqual([{ id: 'pay-1', origin: HOST }]);
+    const pending = posted.filter((p) => p.message.type === 'PCF_PENDING');
+    expect(pending.map((p) => [p.message.id, p.targetOrigin])).toEqual([['pay-1', HOST]]);
+    expect(posted.some((p) => p.message.type === 'PCF_RESPONSE')).toBe(false);
+    release();
+    await flush();
+    expect(posted.at(-1)?.message).toMatchObject({ type: 'PCF_RESPONSE', id: 'pay-1' });
+  });
+
   it('answers nothing before the handshake', async () => {
     const { bridge, posted, deliver } = setup();
     bridge.handle('wallet.getBalance', async () => ({ balance: '1', currency: 'EUR' }));

@@ -16,6 +16,11 @@ export function identityInternalRoutes(port: IdentityPort): FastifyPluginAsyncTy
       async (request) => ({ allowed: await port.isAllowedOrigin(request.body.origin) }),
     );
     app.post(
+      '/sessions/check',
+      { schema: { body: Type.Object({ sessionId: Type.String({ maxLength: 100 }) }) } },
+      async (request) => ({ active: await port.isSessionActive(request.body.sessionId) }),
+    );
+    app.post(
       '/users/find',
       { schema: { body: Type.Object({ reference: Type.String({ maxLength: 300 }) }) } },
       async (request) => port.findUser(request.body.reference),

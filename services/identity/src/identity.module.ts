@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { ServiceContext, ServiceInstance, ServiceModule } from '@pcf/kernel';
+import { ConsentsRepository } from './consents.repository.ts';
+import { consentsRoutes } from './consents.routes.ts';
+import { ConsentsService } from './consents.service.ts';
 import { identityDemoBanner, seedIdentityDemo } from './identity.demo.ts';
 import { identityInternalRoutes } from './identity.internal-routes.ts';
 import { IdentityRepository, publicUser } from './identity.repository.ts';
@@ -10,6 +13,9 @@ import { partnersRoutes } from './partners.routes.ts';
 import { PartnersService } from './partners.service.ts';
 import { hashPassword } from './passwords.ts';
 import { type IdentityPort, identityHttpPort } from './port.ts';
+import { SessionsRepository } from './sessions.repository.ts';
+import { sessionsRoutes } from './sessions.routes.ts';
+import { SessionsService } from './sessions.service.ts';
 import { SigningKeys } from './signing-keys.ts';
 
 export type { IdentityPort } from './port.ts';
@@ -17,6 +23,7 @@ export type { IdentityPort } from './port.ts';
 async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort>> {
   const users = new IdentityRepository(ctx.db);
   const partnersRepository = new PartnersRepository(ctx.db);
+  const sessionsRepository = new SessionsRepository(ctx.db);
   const keys = new SigningKeys(users);
   await keys.load();
   const identity = new IdentityService({
@@ -30,11 +37,17 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
   const partners = new PartnersService({
     partners: partnersRepository,
     users,
+    sessions: sessionsRepository,
     identity,
     keys,
     outbox: ctx.outbox,
     transaction: ctx.transaction,
     widgetSessionTtlSeconds: ctx.config.widgetSessionTtlSeconds,
+  });
+  const sessions = new SessionsService({ sessions: sessionsRepository, users });
+  const consents = new ConsentsService({
+    consents: new ConsentsRepository(ctx.db),
+    partners: partnersRepository,
   });
   await bootstrapAdmin(ctx, users, identity);
 
@@ -43,6 +56,7 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
     resolveSecretKey: (secret) => partners.resolveSecretKey(secret),
     isAllowedOrigin: (origin) => partners.isAllowedOrigin(origin),
     getPublishableKey: (pk) => partners.getPublishableKey(pk),
+    isSessionActive: (sessionId) => sessions.isSessionActive(sessionId),
     findUser: async (reference) => {
       const ref = reference.trim();
       const user =
@@ -63,6 +77,8 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
     routes: async (app) => {
       await app.register(identityRoutes(identity, keys));
       await app.register(partnersRoutes(partners));
+      await app.register(consentsRoutes(consents));
+      await app.register(sessionsRoutes(sessions));
     },
     internalRoutes: identityInternalRoutes(port),
     seedDemo: () =>
@@ -98,6 +114,8 @@ export const identityModule: ServiceModule<IdentityPort> = {
   name: 'identity',
   migrationsDir: fileURLToPath(new URL('../migrations', import.meta.url)),
   routePrefixes: ['/v1/auth', '/v1/partners', '/.well-known/jwks.json'],
+  // Tokens, sessions, secret keys and balances: never kept by a browser or a shared cache.
+  cacheControl: 'no-store',
   create,
   httpPort: identityHttpPort,
 };

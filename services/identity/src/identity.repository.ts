@@ -108,13 +108,22 @@ export class IdentityRepository {
       kind: 'password' | 'widget';
       partnerId: string | null;
       ttlSeconds: number;
+      /** The partner secret key that minted a widget session. */
+      mintedByKeyId?: string | null;
     },
     q: Queryable = this.db,
   ): Promise<void> {
     await q.query(
-      `INSERT INTO identity.sessions (id, user_id, kind, partner_id, expires_at)
-       VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second')`,
-      [session.id, session.userId, session.kind, session.partnerId, session.ttlSeconds],
+      `INSERT INTO identity.sessions (id, user_id, kind, partner_id, expires_at, minted_by_key_id)
+       VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second', $6)`,
+      [
+        session.id,
+        session.userId,
+        session.kind,
+        session.partnerId,
+        session.ttlSeconds,
+        session.mintedByKeyId ?? null,
+      ],
     );
   }
 

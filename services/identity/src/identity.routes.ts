@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireUser } from '@pcf/kernel';
+import { requireAccountOwner, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import { LoginBody, RefreshBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
 import type { IdentityService } from './identity.service.ts';
@@ -18,6 +18,7 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
         schema: {
           tags,
           summary: 'Create a fan account',
+          description: 'A guessable password is refused with 400 weak_password and the estimator’s feedback.',
           body: SignupBody,
           response: { 201: TokenPair, ...errors },
         },
@@ -87,12 +88,13 @@ export function identityRoutes(service: IdentityService, keys: SigningKeys): Fas
         schema: {
           tags,
           summary: 'Update display name, favourite club, locale or display currency',
+          description: "Not through a partner's widget session (403 widget_session_forbidden).",
           security: secured,
           body: UpdateMeBody,
-          response: { 200: User, ...errors },
+          response: { 200: User, ...errors, 403: Problem },
         },
       },
-      async (request) => service.updateMe(requireUser(request).userId, request.body),
+      async (request) => service.updateMe(requireAccountOwner(request).userId, request.body),
     );
 
     app.get(

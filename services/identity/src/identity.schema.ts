@@ -1,9 +1,14 @@
+import { SecretString } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
 const strict = { additionalProperties: false } as const;
 
 export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address' });
-export const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters' });
+export const Password = SecretString({
+  minLength: 10,
+  maxLength: 256,
+  description: 'At least 10 characters, and not guessable (400 weak_password)',
+});
 export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
 export const Locale = Type.Union([Type.Literal('fr'), Type.Literal('en')]);
 export const DisplayCurrency = Type.Union([Type.Literal('EUR'), Type.Literal('USD')]);
@@ -25,7 +30,7 @@ export type SignupBody = Static<typeof SignupBody>;
 export const LoginBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
+    password: SecretString({ minLength: 1, maxLength: 256 }),
   },
   strict,
 );

@@ -18,6 +18,7 @@ import {
 } from './identity.errors.ts';
 import { type IdentityRepository, type NewUser, publicUser, type UserRecord } from './identity.repository.ts';
 import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
+import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { SigningKeys } from './signing-keys.ts';
@@ -46,8 +47,10 @@ export class IdentityService {
 
   constructor(private readonly deps: IdentityServiceDeps) {}
 
+  /** Creates a fan and signs them in; throws 400 `weak_password` for a guessable password, 409 `email_taken`. */
   async signup(body: SignupBody): Promise<TokenPair> {
     const email = normalizeEmail(body.email);
+    await assertStrongPassword(body.password, [email, body.displayName]);
     const passwordHash = await hashPassword(body.password);
     const user = await this.createUser({
       email,
@@ -102,7 +105,10 @@ export class IdentityService {
     return this.#tokens(outcome.user, outcome.sessionId, outcome.next);
   }
 
-  /** Ends the session (the refresh-token family). Access tokens already issued expire on their own (≤ 15 min). */
+  /**
+   * Ends the session (the refresh-token family). Its access or widget tokens are refused by the platform's session
+   * check within PCF_SESSION_CHECK_SECONDS.
+   */
   async logout(sessionId: string): Promise<void> {
     await this.deps.repository.revokeSession(sessionId, 'logout');
   }

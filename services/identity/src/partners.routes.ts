@@ -153,6 +153,11 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
           tags: ['auth'],
           summary:
             "Mint a short-lived widget session for the partner's signed-in user (call with your sk_ key)",
+          description:
+            "The token works only from your publishable keys' origins (403 origin_not_allowed), stops working " +
+            'within seconds when this secret key is revoked or the fan ends the session (401 session_revoked), ' +
+            "and cannot change the fan's profile or credentials. The email is unverified: it is never the " +
+            "account's email.",
           security: secured,
           body: WidgetSessionBody,
           response: { 201: WidgetSession },
@@ -160,7 +165,9 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
       },
       async (request, reply) => {
         const key = requirePartnerKey(request);
-        return reply.code(201).send(await service.createWidgetSession(key.partnerId, request.body));
+        return reply
+          .code(201)
+          .send(await service.createWidgetSession(key.partnerId, key.keyId, request.body));
       },
     );
   };

@@ -21,9 +21,11 @@ import type {
 import type { IdentityService } from './identity.service.ts';
 import { normalizeEmail } from './identity.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
+import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword } from './passwords.ts';
 import type { PublishableKeyInfo } from './port.ts';
 import { randomToken, sha256 } from './secrets.ts';
+import type { SessionsRepository } from './sessions.repository.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** The caller as partners see it: platform admins see every partner, partner admins only their own. */
@@ -35,6 +37,7 @@ export interface PartnerActor {
 export interface PartnersServiceDeps {
   partners: PartnersRepository;
   users: IdentityRepository;
+  sessions: SessionsRepository;
   identity: IdentityService;
   keys: SigningKeys;
   outbox: Outbox;
@@ -45,7 +48,9 @@ export interface PartnersServiceDeps {
 export class PartnersService {
   constructor(private readonly deps: PartnersServiceDeps) {}
 
+  /** Creates a partner and its admin; 400 `weak_password` for a guessable admin password, 409 `slug_taken`. */
   async createPartner(body: CreatePartnerBody): Promise<{ partner: Partner; admin: User }> {
+    await assertStrongPassword(body.admin.password, [body.admin.email, body.admin.displayName, body.slug]);
     const passwordHash = await hashPassword(body.admin.password);
     try {
       return await this.deps.transaction(async (tx) => {
@@ -129,9 +134,17 @@ export class PartnersService {
     ]);
   }
 
+  /**
+   * Revokes a key. Revoking a secret key also ends every widget session it minted: their tokens are refused by
+   * the platform's session check within seconds (a session minted concurrently is caught by that check too).
+   */
   async revokeKey(actor: PartnerActor, partnerId: string, keyId: string): Promise<ApiKey> {
     await this.getPartner(actor, partnerId);
-    const key = await this.deps.partners.revokeKey(partnerId, keyId);
+    const key = await this.deps.transaction(async (tx) => {
+      const revoked = await this.deps.partners.revokeKey(partnerId, keyId, tx);
+      if (revoked?.kind === 'secret') await this.deps.sessions.revokeMintedBy(keyId, 'api_key_revoked', tx);
+      return revoked;
+    });
     if (!key) throw keyNotFound();
     return key;
   }
@@ -149,10 +162,12 @@ export class PartnersService {
   }
 
   /**
-   * Turns a partner's signed-in user into a short-lived widget session. The partner's external id maps
-   * to one fan forever; we never link to an existing account by email (a partner cannot claim someone's account).
+   * Turns a partner's signed-in user into a short-lived widget session, minted by the secret key `keyId`. The
+   * partner's external id maps to one fan forever; we never link to an existing account by email (a partner cannot
+   * claim someone's account). The token is bound to the partner's publishable-key origins, and its session to the
+   * minting key (revoking the key ends it).
    */
-  async createWidgetSession(partnerId: string, body: WidgetSessionBody) {
+  async createWidgetSession(partnerId: string, keyId: string, body: WidgetSessionBody) {
     const user = await this.#partnerFan(partnerId, body);
     const publishable = await this.deps.partners.listKeys(partnerId, 100);
     const origins = [
@@ -168,6 +183,7 @@ export class PartnersService {
       kind: 'widget',
       partnerId,
       ttlSeconds: ttl,
+      mintedByKeyId: keyId,
     });
     const token = await this.deps.keys.sign(
       { sub: user.id, role: 'fan', sid: sessionId, typ: 'widget', pid: partnerId, origins },
@@ -176,16 +192,20 @@ export class PartnersService {
     return { token, expiresIn: ttl, user };
   }
 
+  /**
+   * The partner's fan for this external id, created on first sight. The email a partner supplies is unverified:
+   * it is kept only with the partner's link (partner_fans), never as the account's email — so it is never a login,
+   * never a send target, and never blocks the address's owner from signing up.
+   */
   async #partnerFan(partnerId: string, body: WidgetSessionBody): Promise<User> {
     const existing = await this.deps.partners.findPartnerFan(partnerId, body.externalUserId);
     if (existing) return this.deps.identity.me(existing);
     const email = body.email ? normalizeEmail(body.email) : null;
     const linked = await this.deps
       .transaction(async (tx) => {
-        const emailFree = email !== null && !(await this.deps.users.emailExists(email, tx));
         const user = await this.deps.identity.createUser(
           {
-            email: emailFree ? email : null,
+            email: null,
             passwordHash: null,
             displayName: body.displayName.trim(),
             role: 'fan',

@@ -1,4 +1,10 @@
-import type { InternalHttpClient, JwksSource, OriginPolicy, SecretKeyResolver } from '@pcf/kernel';
+import type {
+  InternalHttpClient,
+  JwksSource,
+  OriginPolicy,
+  SecretKeyResolver,
+  SessionStatusSource,
+} from '@pcf/kernel';
 import type { JSONWebKeySet } from 'jose';
 
 export interface UserSummary {
@@ -20,9 +26,9 @@ export interface PublishableKeyInfo {
   allowedOrigins: string[];
 }
 
-/** What other services may ask identity. */
-export interface IdentityPort extends JwksSource, SecretKeyResolver, OriginPolicy {
-  /** Finds a user by id, email or @handle. */
+/** What other services may ask identity (the platform asks isSessionActive for every token, cached a few seconds). */
+export interface IdentityPort extends JwksSource, SecretKeyResolver, OriginPolicy, SessionStatusSource {
+  /** Finds a user by id, account email or @handle (never by an email a partner supplied: it is unverified). */
   findUser(reference: string): Promise<UserSummary | null>;
   getPublishableKey(publishableKey: string): Promise<PublishableKeyInfo | null>;
 }
@@ -34,6 +40,8 @@ export function identityHttpPort(client: InternalHttpClient): IdentityPort {
     isAllowedOrigin: async (origin) =>
       (await client.call<{ allowed: boolean }>('POST', '/origins/check', { origin })).allowed,
     findUser: (reference) => client.call('POST', '/users/find', { reference }),
+    isSessionActive: async (sessionId) =>
+      (await client.call<{ active: boolean }>('POST', '/sessions/check', { sessionId })).active,
     getPublishableKey: (publishableKey) => client.call('POST', '/publishable-keys/find', { publishableKey }),
   };
 }

@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
 import { PASSWORD, signup } from './helpers.ts';
 
+function sessionOf(token: string): string {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid;
+}
+
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -31,7 +35,8 @@ describe.each(testBackends())('security suite on $name', (backend) => {
   afterAll(() => t.close());
 
   const me = (token: string) => t.request({ method: 'GET', url: '/v1/auth/me', token });
-  const claims = () => ({ role: 'fan', sid: randomUUID(), typ: 'access' });
+  // The fan's real session: the platform refuses tokens of unknown or ended sessions (see widget-sessions.test.ts).
+  const claims = () => ({ role: 'fan', sid: sessionOf(fan.accessToken), typ: 'access' });
   const sign = async (
     key: Parameters<SignJWT['sign']>[0],
     kid: string,
@@ -51,6 +56,21 @@ describe.each(testBackends())('security suite on $name', (backend) => {
   it('accepts a token signed with the real key (control)', async () => {
     const token = await sign(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid);
     expect((await me(token)).statusCode).toBe(200);
+  });
+
+  it('rejects a correctly signed token whose session does not exist', async () => {
+    const key = await importJWK(signingKey.jwk, 'EdDSA');
+    const forged = await new SignJWT({ role: 'fan', sid: randomUUID(), typ: 'access' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: signingKey.kid })
+      .setSubject(fan.user.id)
+      .setIssuer('paiecashfan')
+      .setAudience('pcf-api')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
+    const response = await me(forged);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('session_revoked');
   });
 
   it('rejects a tampered token', async () => {
@@ -115,6 +135,34 @@ describe.each(testBackends())('security suite on $name', (backend) => {
         headers: { authorization: header },
       });
       expect(response.statusCode).toBe(401);
+    },
+  );
+
+  it.each(['Bearer garbage', 'Bearer garbage-but-longer', 'Bearer a.b.c', `Bearer ${'x'.repeat(5000)}`])(
+    'answers a well-formed header with a token that is not ours with 401 invalid_token about the token %#',
+    async (header) => {
+      const response = await t.request({
+        method: 'GET',
+        url: '/v1/auth/me',
+        headers: { authorization: header },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().code).toBe('invalid_token');
+      expect(response.json().detail).toBe('The access token is invalid');
+    },
+  );
+
+  it.each(['Basic abc', 'Bearer', 'Bearer ', 'Bearer a b', 'bearer-token'])(
+    'keeps the header-format message for a header that is not "Bearer <token>" %#',
+    async (header) => {
+      const response = await t.request({
+        method: 'GET',
+        url: '/v1/auth/me',
+        headers: { authorization: header },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().detail).toMatch(/must be "Bearer <token>"/);
     },
   );
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Database, isUniqueViolation, type Page, type UserPrincipal } from '@pcf/kernel';
 import type { CatalogueRepository, ClubRow, ProductRow } from './catalogue.repository.ts';
 import type { CatalogueService, Locale } from './catalogue.service.ts';
-import type { LiveService } from './live.service.ts';
+import { sanitizeSvg } from './images.sanitizer.ts';
+import { type LiveService, safeStreamUrl } from './live.service.ts';
 import { eur, iso, parseEur } from './money.ts';
 import { bpsToPercent, bpsToRate, percentToBps, rateToBps } from './pricing.ts';
 import type { PromotionRow, PromotionsRepository } from './promotions.repository.ts';
@@ -153,6 +154,10 @@ export class AdminService {
     return this.deps.catalogueService.getProduct(product.id, locale, true);
   }
 
+  /**
+   * Stores a product image: `image/png` (checked by its signature) or `image/svg+xml` (sanitised first, see
+   * images.sanitizer.ts), 1 byte to 1 MB. Answers `{ id, url }`; throws validation_failed (400), product_not_found.
+   */
   async uploadImage(actor: UserPrincipal, productId: string, contentType: string, bytes: Buffer) {
     const product = await this.#product(actor, productId);
     const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -173,7 +178,8 @@ export class AdminService {
       partnerId: product.partnerId,
       productId,
       contentType: type,
-      bytes,
+      // An SVG can carry scripts: only its sanitised form is stored (and served, with a CSP that runs nothing).
+      bytes: type === 'image/svg+xml' ? await sanitizeSvg(bytes) : bytes,
     });
     return { id, url: `/v1/shop/images/${id}` };
   }
@@ -258,7 +264,7 @@ export class AdminService {
       title: body.title ?? live.title,
       startsAt: body.startsAt ?? live.startsAt,
       endsAt: body.endsAt ?? live.endsAt,
-      streamUrl: body.streamUrl ?? live.streamUrl ?? undefined,
+      streamUrl: body.streamUrl ?? safeStreamUrl(live.streamUrl) ?? undefined,
       products: body.products,
     });
     return this.deps.live.get(id);

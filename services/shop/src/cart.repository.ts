@@ -6,6 +6,8 @@ export interface CartRow {
   userId: string;
   partnerId: string;
   discountCode: string | null;
+  /** When the fan last changed the cart (items, quantities, code), ISO 8601. */
+  updatedAt: string;
 }
 
 export interface CartItemRow {
@@ -15,7 +17,8 @@ export interface CartItemRow {
   quantity: number;
 }
 
-const CART = `id, user_id AS "userId", partner_id AS "partnerId", discount_code AS "discountCode"`;
+const CART = `id, user_id AS "userId", partner_id AS "partnerId", discount_code AS "discountCode",
+  to_json(updated_at) #>> '{}' AS "updatedAt"`;
 
 /** Carts (one per fan and club) and their items: the only file with cart SQL. */
 export class CartRepository {

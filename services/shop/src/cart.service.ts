@@ -3,7 +3,8 @@ import type { CartItemRow, CartRepository, CartRow } from './cart.repository.ts'
 import type { CatalogueRepository, ClubRow, ProductRow, VariantRow } from './catalogue.repository.ts';
 import { type CatalogueService, imageUrl, type Locale } from './catalogue.service.ts';
 import { eur } from './money.ts';
-import { bpsToRate, type PricedCart, priceCart } from './pricing.ts';
+import type { LostPromotion } from './price-check.ts';
+import { appliesTo, bpsToRate, type PricedCart, priceCart } from './pricing.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
 import {
   cartItemNotFound,
@@ -147,6 +148,48 @@ export class CartService {
       cashbackBps: club.cashbackBps,
     });
     return { priced, items, products, variants, discountCode: code?.code ?? null };
+  }
+
+  /**
+   * The discounts this cart may have shown that no longer apply, the cart's code first, then flash sales, then live
+   * sessions: its code if it ended or ran out (and applies to a line), flash sales on its lines that ran out, and
+   * flash sales or live sessions on its lines that ended since the cart last changed. `items` is this cart priced
+   * now (CartService.price).
+   */
+  async lostPromotions(
+    tx: Queryable,
+    club: ClubRow,
+    cart: CartRow,
+    items: PricedItems,
+  ): Promise<LostPromotion[]> {
+    const lines = items.priced.lines;
+    const lost: LostPromotion[] = [];
+    if (cart.discountCode && items.discountCode === null) {
+      const code = await this.deps.promotions.findCode(club.partnerId, cart.discountCode, tx);
+      if (code && lines.some((l) => appliesTo(code, l.productId, l.category)))
+        lost.push({ kind: 'code', id: code.id, label: code.label, reason: 'code_ended' });
+    }
+    for (const gone of items.priced.exhausted) {
+      lost.push({
+        kind: gone.kind,
+        id: gone.promotionId,
+        label: gone.label,
+        reason: gone.kind === 'code' ? 'code_exhausted' : 'flash_sale_exhausted',
+      });
+    }
+    for (const flash of await this.deps.promotions.flashEndedSince(club.partnerId, cart.updatedAt, tx)) {
+      if (lines.some((l) => appliesTo(flash, l.productId, l.category)))
+        lost.push({ kind: 'flash', id: flash.id, label: flash.label, reason: 'flash_sale_ended' });
+    }
+    const pins = await this.deps.promotions.livePricesEndedSince(club.partnerId, cart.updatedAt, tx);
+    for (const pin of pins) {
+      const pinned = lines.some(
+        (l) => l.productId === pin.productId && (pin.variantId === null || pin.variantId === l.variantId),
+      );
+      if (pinned && !lost.some((l) => l.id === pin.liveId))
+        lost.push({ kind: 'live', id: pin.liveId, label: pin.title, reason: 'live_ended' });
+    }
+    return lost;
   }
 
   async #view(db: Queryable, club: ClubRow, userId: string, locale: Locale): Promise<Cart> {

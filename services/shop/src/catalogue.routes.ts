@@ -112,12 +112,34 @@ export function catalogueRoutes(
       {
         schema: {
           tags,
-          summary: 'Join a live session (counts viewers; sign-in optional)',
+          summary: 'Join a live session (sign-in optional): each fan or anonymous viewer is counted once',
           params: IdParams,
+          body: Type.Object(
+            {
+              viewerId: Type.Optional(
+                Type.String({
+                  format: 'uuid',
+                  description: 'An anonymous viewer: a random id kept for the page (ignored when signed in)',
+                }),
+              ),
+            },
+            { additionalProperties: false, description: 'Optional: a request without a body is {}' },
+          ),
           response: { 200: Type.Object({ liveId: Type.String(), viewers: Type.Integer() }) },
         },
+        // The body is optional: a POST without one is read as {}.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
-      async (request) => live.join(request.params.id),
+      async (request) => {
+        const principal = request.principal;
+        return live.join(request.params.id, {
+          userId: principal && principal.kind !== 'partner_key' ? principal.userId : undefined,
+          viewerId: request.body?.viewerId,
+          address: request.ip,
+        });
+      },
     );
   };
 }

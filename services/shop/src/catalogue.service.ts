@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Page } from '@pcf/kernel';
+import { decodeOffsetCursor, encodeCursor, type Page } from '@pcf/kernel';
 import type {
   CatalogueRepository,
   ClubRow,
@@ -38,11 +38,11 @@ export class CatalogueService {
   async listProducts(query: ProductsQuery, locale: Locale, includeArchived = false): Promise<Page<Product>> {
     const club = await this.club(query.club);
     const limit = query.limit ?? 20;
-    const offset = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0)
-      throw invalidField('cursor is not a valid page cursor', 'cursor');
-    const minPrice = query.minPrice === undefined ? undefined : parseEur(query.minPrice, 'minPrice', true);
-    const maxPrice = query.maxPrice === undefined ? undefined : parseEur(query.maxPrice, 'maxPrice', true);
+    const offset = query.cursor ? decodeOffsetCursor(query.cursor) : 0;
+    const minPrice =
+      query.minPrice === undefined ? undefined : parseEur(query.minPrice, 'minPrice', true, true);
+    const maxPrice =
+      query.maxPrice === undefined ? undefined : parseEur(query.maxPrice, 'maxPrice', true, true);
     if (minPrice !== undefined && maxPrice !== undefined && minPrice > maxPrice) {
       throw invalidField('minPrice must not be greater than maxPrice', 'minPrice');
     }

@@ -3,18 +3,14 @@ import { DomainError, type Outbox, type Queryable } from '@pcf/kernel';
 import type { HoldRequest, WalletPort } from '@pcf/wallet/port';
 import type { CartRepository } from './cart.repository.ts';
 import { type CartService, productName } from './cart.service.ts';
+import type { ClubRow } from './catalogue.repository.ts';
 import type { CatalogueService } from './catalogue.service.ts';
 import type { CollectiblesService } from './collectibles.service.ts';
 import { formatEur, parseEur } from './money.ts';
 import type { OrderRow, OrdersRepository } from './orders.repository.ts';
+import { type LostPromotion, priceChange } from './price-check.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
-import {
-  emptyCart,
-  insufficientFunds,
-  outOfStock,
-  promotionEnded,
-  walletUnavailable,
-} from './shop.errors.ts';
+import { emptyCart, insufficientFunds, outOfStock, priceChanged, walletUnavailable } from './shop.errors.ts';
 
 export interface CheckoutDeps {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -42,6 +38,13 @@ export const walletKeys = (orderId: string) => ({
 
 const isCode = (error: unknown, code: string) => error instanceof DomainError && error.code === code;
 
+/** Inside the reservation: a promotion's budget was taken by a concurrent order after this cart was priced. */
+class BudgetTaken extends Error {
+  constructor(readonly promotion: LostPromotion) {
+    super(`The budget of promotion ${promotion.id} was taken meanwhile`);
+  }
+}
+
 /**
  * The checkout saga. (1) One transaction creates the order `pending`, takes the stock (conditional UPDATEs, never
  * below zero) and the promotion budgets, and empties the cart. (2) The wallet holds the total, (3) captures it,
@@ -53,16 +56,55 @@ const isCode = (error: unknown, code: string) => error instanceof DomainError &&
 export class CheckoutService {
   constructor(private readonly deps: CheckoutDeps) {}
 
+  /**
+   * Places and pays the fan's cart of this club. `expectedTotal` (decimal EUR string) is the total the fan was
+   * shown: any other total answers 409 (see price-check.ts) before anything is reserved; without it, only a
+   * discount code of the cart that no longer applies does. Throws out_of_stock / promotion_ended (409), empty_cart /
+   * insufficient_funds (422), wallet_unavailable (503); a refusal charges and keeps nothing.
+   */
   async checkout(userId: string, slug: string, key: string, expectedTotal?: string): Promise<OrderRow> {
     const club = await this.deps.catalogue.club(slug);
     const existing = await this.deps.orders.findByKey(userId, key);
     if (existing) return this.#resume(existing);
     const expected = expectedTotal === undefined ? undefined : parseEur(expectedTotal, 'expectedTotal', true);
-    const order = await this.deps.transaction(async (tx) => {
+    let order: OrderRow;
+    try {
+      order = await this.#reserve(userId, club, key, expected);
+    } catch (error) {
+      if (error instanceof BudgetTaken)
+        throw await this.#budgetTaken(userId, club, expected, error.promotion);
+      throw error;
+    }
+    return this.#pay(order);
+  }
+
+  /**
+   * Step 1, one transaction: prices the cart and checks the price against what the fan was shown, creates the
+   * order, empties the cart, then takes stock and promotion budgets (conditional UPDATEs: a budget taken by a
+   * concurrent order since the cart was priced rolls everything back, BudgetTaken).
+   */
+  async #reserve(
+    userId: string,
+    club: ClubRow,
+    key: string,
+    expected: bigint | undefined,
+  ): Promise<OrderRow> {
+    return this.deps.transaction(async (tx) => {
       const cart = await this.deps.carts.lockOrCreate(tx, userId, club.partnerId);
-      const { priced, items, products, variants } = await this.deps.cart.price(tx, club, cart);
+      const pricedItems = await this.deps.cart.price(tx, club, cart);
+      const { priced, items, products, variants } = pricedItems;
       if (items.length === 0) throw emptyCart();
-      if (expected !== undefined && expected !== priced.total) throw promotionEnded();
+      // Cheap test first (the common case pays without another query): a total other than the one shown, or
+      // (without expectedTotal) a code on the cart that is not applied.
+      const mayHaveChanged =
+        expected === undefined
+          ? cart.discountCode !== null && priced.discountCode === null
+          : priced.total !== expected;
+      if (mayHaveChanged) {
+        const lost = await this.deps.cart.lostPromotions(tx, club, cart, pricedItems);
+        const change = priceChange(priced.total, expected, lost);
+        if (change) throw priceChanged(change);
+      }
       const id = randomUUID();
       const number = `${club.slug
         .replace(/[^a-z0-9]/g, '')
@@ -117,10 +159,47 @@ export class CheckoutService {
           );
         }
       }
-      if (!(await this.deps.promotions.consume(tx, priced.promotionUses))) throw promotionEnded();
+      const taken = await this.deps.promotions.consume(tx, priced.promotionUses);
+      if (taken !== null) {
+        const code = priced.discountCode?.id === taken ? priced.discountCode : null;
+        const flash = priced.lines.find(
+          (l) => l.applied?.kind === 'flash' && l.applied.promotionId === taken,
+        );
+        throw new BudgetTaken({
+          kind: code ? 'code' : 'flash',
+          id: taken,
+          label: code?.label ?? flash?.applied?.label ?? '',
+          reason: code ? 'code_exhausted' : 'flash_sale_exhausted',
+        });
+      }
       return created;
     });
-    return this.#pay(order);
+  }
+
+  /**
+   * A concurrent order took a promotion's budget after this cart was priced (the reservation was rolled back):
+   * always 409 promotion_ended — with or without expectedTotal, the fan was about to get that discount — with the
+   * cart priced again for the new total.
+   */
+  async #budgetTaken(
+    userId: string,
+    club: ClubRow,
+    expected: bigint | undefined,
+    promotion: LostPromotion,
+  ): Promise<DomainError> {
+    return this.deps.transaction(async (tx) => {
+      const cart = await this.deps.carts.find(userId, club.partnerId, tx);
+      const pricedItems = await this.deps.cart.price(tx, club, cart);
+      const lost = cart ? await this.deps.cart.lostPromotions(tx, club, cart, pricedItems) : [];
+      const promotions = lost.some((l) => l.id === promotion.id) ? lost : [promotion, ...lost];
+      return priceChanged({
+        code: 'promotion_ended',
+        reason: promotions[0]!.reason,
+        total: pricedItems.priced.total,
+        expected: expected ?? null,
+        promotions,
+      });
+    });
   }
 
   /** The same checkout key again: a paid order is returned; a pending one is driven to its end. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, encodeCursor, type Page, type Queryable } from '@pcf/kernel';
+import { decodeOffsetCursor, encodeCursor, type Page, type Queryable } from '@pcf/kernel';
 import type { Locale } from './catalogue.service.ts';
 import type { CollectibleRow, CollectiblesRepository, ProvenanceRow } from './collectibles.repository.ts';
 import { iso } from './money.ts';
 import type { OrderItemRow } from './orders.repository.ts';
 import { GENESIS_HASH, type ProvenanceSigner, verifyProvenance } from './provenance.ts';
-import { collectibleNotFound, invalidField, outOfStock } from './shop.errors.ts';
+import { collectibleNotFound, outOfStock } from './shop.errors.ts';
 import type { CollectionItem } from './shop.schema.ts';
 
 /** Numbered NFT-style collectibles: minted when an order is paid, each with a signed provenance chain. */
@@ -48,9 +48,7 @@ export class CollectiblesService {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<CollectionItem>> {
-    const offset = cursor ? Number(decodeCursor(cursor, 1)[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0)
-      throw invalidField('cursor is not a valid page cursor', 'cursor');
+    const offset = cursor ? decodeOffsetCursor(cursor) : 0;
     const rows = await this.repository.listForOwner(userId, limit, offset);
     const page = rows.slice(0, limit);
     const records = await this.repository.provenance(page.map((r) => r.id));

@@ -41,8 +41,11 @@ export function ordersRoutes(
           tags,
           summary: 'Pay the cart from the wallet (reserve stock → hold → capture → paid; cashback follows)',
           description:
-            'Failures keep nothing: insufficient_funds (422), out_of_stock (409), empty_cart (422), ' +
-            'promotion_ended (409), wallet_unavailable (503).',
+            'Charges exactly expectedTotal, the total the fan was shown: a cart whose total changed answers 409 ' +
+            'promotion_ended (a code, flash sale or live price gone) or price_changed, with the new total in the ' +
+            'problem (total, expectedTotal, reason, promotions); pay it with a new Idempotency-Key. Failures keep ' +
+            'nothing: insufficient_funds (422), out_of_stock (409), empty_cart (422), promotion_ended (409), ' +
+            'price_changed (409), wallet_unavailable (503).',
           security,
           headers: idempotencyHeader,
           body: CheckoutBody,

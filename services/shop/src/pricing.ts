@@ -48,6 +48,13 @@ export interface PromotionUse {
   amount: number;
 }
 
+/** A promotion that applies to the cart but whose budget left cannot cover it now (it is not applied). */
+export interface ExhaustedPromotion {
+  promotionId: string;
+  kind: 'flash' | 'code';
+  label: string;
+}
+
 export interface PricedCart {
   lines: PricedLine[];
   subtotal: bigint;
@@ -58,7 +65,9 @@ export interface PricedCart {
   cashback: bigint;
   /** Budget each promotion takes from this order (units or uses). */
   promotionUses: PromotionUse[];
-  discountCode: { id: string; code: string } | null;
+  discountCode: { id: string; code: string; label: string } | null;
+  /** Flash sales and the cart's code that apply to its lines but ran out of budget (so they are not applied). */
+  exhausted: ExhaustedPromotion[];
 }
 
 export function appliesTo(promotion: PricedPromotion, productId: string, category: string): boolean {
@@ -126,8 +135,13 @@ export function priceCart(input: {
   const addDiscount = (label: string, amount: bigint) => {
     if (amount > 0n) discountByLabel.set(label, (discountByLabel.get(label) ?? 0n) + amount);
   };
+  const exhausted = new Map<string, ExhaustedPromotion>();
   let subtotal = 0n;
   const lines = input.lines.map((line): PricedLine => {
+    for (const promotion of input.flash) {
+      if (appliesTo(promotion, line.productId, line.category) && !hasBudgetFor(promotion, line.quantity))
+        exhausted.set(promotion.id, { promotionId: promotion.id, kind: 'flash', label: promotion.label });
+    }
     const best = bestUnitPrice(line, input.flash, input.live);
     if (best.promotion) {
       const amount = best.promotion.budgetKind === 'units' ? line.quantity : 1;
@@ -152,11 +166,13 @@ export function priceCart(input: {
     const eligible = lines.filter((l) => appliesTo(code, l.productId, l.category));
     const base = eligible.reduce((sum, l) => sum + l.lineTotal, 0n);
     const quantity = eligible.reduce((sum, l) => sum + l.quantity, 0);
-    if (base > 0n && hasBudgetFor(code, quantity)) {
+    if (base > 0n && !hasBudgetFor(code, quantity)) {
+      exhausted.set(code.id, { promotionId: code.id, kind: 'code', label: code.label });
+    } else if (base > 0n) {
       const off = code.type === 'percentage' ? (base * code.value) / 10_000n : min(code.value, base);
       addDiscount(code.label, off);
       uses.set(code.id, (uses.get(code.id) ?? 0) + (code.budgetKind === 'units' ? quantity : 1));
-      discountCode = { id: code.id, code: code.code };
+      discountCode = { id: code.id, code: code.code, label: code.label };
     }
   }
   const discounts = [...discountByLabel].map(([label, amount]) => ({ label, amount }));
@@ -172,6 +188,8 @@ export function priceCart(input: {
     cashback: cashbackOn(total, input.cashbackBps),
     promotionUses: [...uses].map(([promotionId, amount]) => ({ promotionId, amount })),
     discountCode,
+    // The cart's code first: it is the one the fan chose.
+    exhausted: [...exhausted.values()].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'code' ? -1 : 1)),
   };
 }
 

@@ -68,6 +68,20 @@ export class PromotionsRepository {
     return row ? toPromotion(row) : undefined;
   }
 
+  /** A club's discount code whatever its state (ended, archived), or undefined when the club has no such code. */
+  async findCode(
+    partnerId: string,
+    code: string,
+    tx: Queryable = this.db,
+  ): Promise<PromotionRow | undefined> {
+    const result = await tx.query<RawPromotion>(
+      `SELECT ${PROMOTION} FROM shop.promotions WHERE partner_id = $1 AND code = $2`,
+      [partnerId, code],
+    );
+    const row = result.rows[0];
+    return row ? toPromotion(row) : undefined;
+  }
+
   async listPromotions(partnerId: string): Promise<PromotionRow[]> {
     const result = await this.db.query<RawPromotion>(
       `SELECT ${PROMOTION} FROM shop.promotions WHERE partner_id = $1 ORDER BY created_at DESC, id`,
@@ -114,16 +128,18 @@ export class PromotionsRepository {
   ): Promise<void> {
     await this.db.query(
       `UPDATE shop.promotions SET label = COALESCE($2, label), ends_at = COALESCE($3::timestamptz, ends_at),
-         archived = COALESCE($4::boolean, archived) WHERE id = $1`,
+         archived = COALESCE($4::boolean, archived), updated_at = now() WHERE id = $1`,
       [id, changes.label ?? null, changes.endsAt ?? null, changes.archived ?? null],
     );
   }
 
   /**
    * Takes budget for one order: one conditional UPDATE per promotion, so the budget is never exceeded under
-   * concurrency. False when a promotion has ended or its budget ran out (the caller rolls back).
+   * concurrency (a concurrent checkout's UPDATE waits for this one's commit, then re-checks the condition).
+   * Returns the id of the first promotion that has ended or whose budget ran out (the caller rolls back), null when
+   * every budget was taken.
    */
-  async consume(tx: Queryable, uses: PromotionUse[]): Promise<boolean> {
+  async consume(tx: Queryable, uses: PromotionUse[]): Promise<string | null> {
     for (const use of [...uses].sort((a, b) => a.promotionId.localeCompare(b.promotionId))) {
       const result = await tx.query(
         `UPDATE shop.promotions SET used = used + $2
@@ -131,9 +147,40 @@ export class PromotionsRepository {
            AND (budget IS NULL OR used + $2 <= budget)`,
         [use.promotionId, use.amount],
       );
-      if (result.rowCount !== 1) return false;
+      if (result.rowCount !== 1) return use.promotionId;
     }
-    return true;
+    return null;
+  }
+
+  /**
+   * Flash sales of a club that have ended (by date or archived) and were running or changed after `since` (ISO
+   * 8601): those a cart last changed at `since` may have shown.
+   */
+  async flashEndedSince(partnerId: string, since: string, tx: Queryable = this.db): Promise<PromotionRow[]> {
+    const result = await tx.query<RawPromotion>(
+      `SELECT ${PROMOTION} FROM shop.promotions
+       WHERE partner_id = $1 AND kind = 'flash' AND (archived OR ends_at <= now())
+         AND (ends_at > $2::timestamptz OR updated_at > $2::timestamptz)`,
+      [partnerId, since],
+    );
+    return result.rows.map(toPromotion);
+  }
+
+  /** Pins of live sessions of a club that have ended (by date or archived) after `since`, as for flashEndedSince. */
+  async livePricesEndedSince(
+    partnerId: string,
+    since: string,
+    tx: Queryable = this.db,
+  ): Promise<LivePrice[]> {
+    const result = await tx.query<Omit<LivePrice, 'price'> & { price: string }>(
+      `SELECT s.id AS "liveId", s.title, lp.product_id AS "productId", lp.variant_id AS "variantId",
+         lp.live_price AS price
+       FROM shop.live_sessions s JOIN shop.live_products lp ON lp.live_id = s.id
+       WHERE s.partner_id = $1 AND (s.archived OR s.ends_at <= now())
+         AND (s.ends_at > $2::timestamptz OR s.updated_at > $2::timestamptz)`,
+      [partnerId, since],
+    );
+    return result.rows.map((r) => ({ ...r, price: BigInt(r.price) }));
   }
 
   /** Gives budget back (failed or refunded order). */
@@ -196,7 +243,7 @@ export class PromotionsRepository {
       `INSERT INTO shop.live_sessions (id, partner_id, title, starts_at, ends_at, stream_url)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
-         ends_at = EXCLUDED.ends_at, stream_url = EXCLUDED.stream_url`,
+         ends_at = EXCLUDED.ends_at, stream_url = EXCLUDED.stream_url, updated_at = now()`,
       [live.id, live.partnerId, live.title, live.startsAt, live.endsAt, live.streamUrl],
     );
     if (!pins) return;
@@ -211,14 +258,30 @@ export class PromotionsRepository {
   }
 
   async archiveLive(id: string): Promise<void> {
-    await this.db.query('UPDATE shop.live_sessions SET archived = true WHERE id = $1', [id]);
+    await this.db.query('UPDATE shop.live_sessions SET archived = true, updated_at = now() WHERE id = $1', [
+      id,
+    ]);
   }
 
-  async join(id: string): Promise<number | undefined> {
-    const result = await this.db.query<{ viewers: number }>(
-      'UPDATE shop.live_sessions SET viewers = viewers + 1 WHERE id = $1 AND NOT archived RETURNING viewers',
-      [id],
-    );
-    return result.rows[0]?.viewers;
+  /**
+   * Counts a viewer of a live session once: records `viewerHash` (first time only) and adds one viewer if it is
+   * new, in one transaction. Answers the session's viewer count, undefined when there is no such session.
+   */
+  async join(id: string, viewerHash: string): Promise<number | undefined> {
+    return this.db.transaction(async (tx) => {
+      const added = await tx.query(
+        `INSERT INTO shop.live_viewers (live_id, viewer_hash)
+         SELECT id, $2 FROM shop.live_sessions WHERE id = $1 AND NOT archived
+         ON CONFLICT DO NOTHING`,
+        [id, viewerHash],
+      );
+      const result = await tx.query<{ viewers: number }>(
+        added.rowCount === 1
+          ? 'UPDATE shop.live_sessions SET viewers = viewers + 1 WHERE id = $1 RETURNING viewers'
+          : 'SELECT viewers FROM shop.live_sessions WHERE id = $1 AND NOT archived',
+        [id],
+      );
+      return result.rows[0]?.viewers;
+    });
   }
 }

@@ -1,11 +1,14 @@
 import {
   ConflictError,
+  DomainError,
   ForbiddenError,
   NotFoundError,
   UnavailableError,
   UnprocessableError,
   ValidationError,
 } from '@pcf/kernel';
+import { eur, formatEur } from './money.ts';
+import type { PriceChange } from './price-check.ts';
 
 export const clubNotFound = (slug: string) => new NotFoundError(`Club "${slug}"`, 'club_not_found');
 export const productNotFound = () => new NotFoundError('Product', 'product_not_found');
@@ -23,11 +26,32 @@ export const outOfStock = (name: string, available: number) =>
     'out_of_stock',
   );
 export const emptyCart = () => new UnprocessableError('The cart is empty', 'empty_cart');
-export const promotionEnded = () =>
-  new ConflictError(
-    'A promotion in your cart has ended or run out; the price changed, re-read the cart',
-    'promotion_ended',
+/**
+ * 409 `promotion_ended` (a discount the cart showed no longer applies) or `price_changed` (a price moved), with
+ * extension members `total` (what checkout would charge now, `{ amount, asset }`), `expectedTotal` (what the fan
+ * was shown, or null), `reason` (a PriceChangeReason) and `promotions` (`[{ kind, label, reason }]`, the lost ones).
+ * Nothing was charged or reserved.
+ */
+export const priceChanged = (change: PriceChange) => {
+  const now = `${formatEur(change.total)} EUR`;
+  const shown = change.expected === null ? null : `${formatEur(change.expected)} EUR`;
+  const what =
+    change.code === 'promotion_ended'
+      ? `A promotion in your cart has ended or run out (${change.promotions.map((p) => p.label).join(', ')})`
+      : 'A price in your cart changed';
+  return new DomainError(
+    'conflict',
+    change.code,
+    `${what}: the total is now ${now}${shown ? ` instead of ${shown}` : ''}. Nothing was charged; to pay the new ` +
+      'total, check out again with it as expectedTotal and a new Idempotency-Key.',
+    {
+      reason: change.reason,
+      total: eur(change.total),
+      expectedTotal: change.expected === null ? null : eur(change.expected),
+      promotions: change.promotions.map((p) => ({ kind: p.kind, label: p.label, reason: p.reason })),
+    },
   );
+};
 export const invalidDiscountCode = (code: string) =>
   new UnprocessableError(`The discount code "${code}" is unknown or expired`, 'invalid_discount_code');
 export const insufficientFunds = () =>
@@ -50,3 +74,5 @@ export const codeTaken = () =>
   new ConflictError('A discount code with this name already exists', 'discount_code_taken');
 export const invalidImage = (message: string) => new ValidationError(message, 'body');
 export const invalidField = (message: string, field: string) => new ValidationError(message, field);
+export const clubNotAllowed = () =>
+  new ForbiddenError("A partner's widget session may only shop in that partner's club", 'club_not_allowed');

@@ -13,6 +13,7 @@ import { CatalogueRepository } from './catalogue.repository.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { CheckoutService } from './checkout.service.ts';
+import { ClubScope, registerClubScope } from './club-scope.ts';
 import { clubsConsumer } from './clubs.consumer.ts';
 import { CollectiblesRepository } from './collectibles.repository.ts';
 import { CollectiblesService } from './collectibles.service.ts';
@@ -131,6 +132,7 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<ShopPort>> {
   return {
     port,
     routes: async (app) => {
+      registerClubScope(app, new ClubScope(parts.catalogueRepository));
       await app.register(catalogueRoutes(parts.catalogue, parts.live, parts.locales));
       await app.register(cartRoutes(parts.cart, parts.locales));
       await app.register(

@@ -1,4 +1,4 @@
-import { PageQuery } from '@pcf/kernel';
+import { PageQuery, SearchString } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
 const strict = { additionalProperties: false } as const;
@@ -15,8 +15,9 @@ export const CategorySlug = Type.Union([
   Type.Literal('accessoires'),
   Type.Literal('nft'),
 ]);
+const PRICE_PATTERN = '^(0|[1-9][0-9]{0,15})(\\.[0-9]{1,2})?$';
 export const Price = Type.String({
-  pattern: '^(0|[1-9][0-9]{0,15})(\\.[0-9]{1,2})?$',
+  pattern: PRICE_PATTERN,
   description: 'A decimal amount in EUR, e.g. "89.90"',
 });
 export const Money = Type.Object({ amount: Type.String(), asset: Type.Literal('EUR') });
@@ -30,7 +31,13 @@ export const ProductsQuery = Type.Object(
   {
     club: Slug,
     category: Type.Optional(CategorySlug),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    q: Type.Optional(
+      SearchString({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Search text; NUL, unpaired surrogates and bidi controls are removed before searching',
+      }),
+    ),
     minPrice: Type.Optional(Price),
     maxPrice: Type.Optional(Price),
     inStock: Type.Optional(Type.Boolean()),
@@ -139,7 +146,12 @@ export const CheckoutBody = Type.Object(
     club: Slug,
     expectedTotal: Type.Optional(
       Type.String({
-        description: 'Optional: the total the fan saw; a different price answers promotion_ended',
+        pattern: PRICE_PATTERN,
+        description:
+          "The total the fan was shown (the cart's total.amount). Only exactly that is charged: another total " +
+          'answers 409 promotion_ended or price_changed with the new total, and nothing is charged. The widget always ' +
+          'sends it; without it a REST client is still refused (promotion_ended) when its discount code no longer ' +
+          'applies, but other price moves are charged as priced.',
       }),
     ),
   },
@@ -320,13 +332,20 @@ export const AdminPromotion = Type.Object({
 });
 export type AdminPromotion = Static<typeof AdminPromotion>;
 
+/** A live session's video: an absolute http(s) URL only (javascript:, data:, file:… are refused with 400). */
+export const StreamUrl = Type.String({
+  format: 'uri',
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$',
+  maxLength: 500,
+  description: 'The stream, an http(s) URL',
+});
 export const LiveBody = Type.Object(
   {
     club: Slug,
     title: Type.String({ minLength: 1, maxLength: 120 }),
     startsAt: Timestamp,
     endsAt: Timestamp,
-    streamUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+    streamUrl: Type.Optional(StreamUrl),
     products: Type.Array(
       Type.Object({ productId: Uuid, variantId: Type.Optional(Uuid), livePrice: Price }, strict),
       { maxItems: 20 },
@@ -340,7 +359,7 @@ export const UpdateLiveBody = Type.Object(
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     startsAt: Type.Optional(Timestamp),
     endsAt: Type.Optional(Timestamp),
-    streamUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+    streamUrl: Type.Optional(StreamUrl),
     products: Type.Optional(
       Type.Array(Type.Object({ productId: Uuid, variantId: Type.Optional(Uuid), livePrice: Price }, strict), {
         maxItems: 20,

@@ -410,9 +410,15 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       cashback: { amount: { amount: '5.17' } },
       discountCode: 'ALLEZ10',
     });
+    // Shown 140.00 (before the discounts): only the total the fan confirmed is charged, even a lower one.
     const stale = await checkout(t, fan, club, randomUUID(), { expectedTotal: '140.00' });
     expect(stale.statusCode).toBe(409);
-    expect(stale.json().code).toBe('promotion_ended');
+    expect(stale.json()).toMatchObject({
+      code: 'price_changed',
+      reason: 'price_decreased',
+      total: { amount: '103.50', asset: 'EUR' },
+      expectedTotal: { amount: '140.00', asset: 'EUR' },
+    });
     const paid = await checkout(t, fan, club, randomUUID(), { expectedTotal: '103.50' });
     expect(paid.statusCode, paid.body).toBe(201);
     expect(paid.json().total.amount).toBe('103.50');

@@ -1,4 +1,13 @@
-import { DomainError, NotFoundError, UnprocessableError, ValidationError } from '@pcf/kernel';
+import {
+  type Asset,
+  DomainError,
+  formatMinor,
+  MAX_AMOUNTS,
+  NotFoundError,
+  RateLimitedError,
+  UnprocessableError,
+  ValidationError,
+} from '@pcf/kernel';
 
 export const insufficientFunds = (asset: string) =>
   new UnprocessableError(
@@ -15,6 +24,31 @@ export const quoteExpired = () =>
 export const quoteUsed = () =>
   new UnprocessableError('This quote was already executed', 'quote_already_used');
 export const sameAsset = () => new ValidationError('from and to must be different assets', 'to');
+/** 422 `amount_too_small`: the amount converted into `to` rounds down to zero minor units. */
+export const conversionTooSmall = (to: Asset) =>
+  new UnprocessableError(
+    `The amount is too small: converted to ${to} it rounds down to zero (the smallest ${to} amount is ${formatMinor(1n, to)})`,
+    'amount_too_small',
+    { errors: [{ field: 'amount', message: `converts to less than ${formatMinor(1n, to)} ${to}` }] },
+  );
+/** 400 `amount_too_large`: the amount converted into `to` is over that asset's per-operation maximum. */
+export const conversionTooLarge = (to: Asset, toMinor: bigint) =>
+  new DomainError(
+    'validation',
+    'amount_too_large',
+    `The converted amount (${formatMinor(toMinor, to)} ${to}) is larger than the maximum of ${MAX_AMOUNTS[to]} ${to} per operation`,
+    {
+      errors: [{ field: 'amount', message: `converts to more than ${MAX_AMOUNTS[to]} ${to}` }],
+      maximum: MAX_AMOUNTS[to],
+      asset: to,
+    },
+  );
+/** 429: too many look-ups of recipients by email or handle (account enumeration). */
+export const tooManyRecipientLookups = (retryAfterSeconds: number) =>
+  new RateLimitedError(
+    retryAfterSeconds,
+    'Too many recipients looked up by email or handle; try again later',
+  );
 export const holdNotActive = (status: string) =>
   new UnprocessableError(
     `The hold is ${status}; only an active hold can be captured or voided`,

@@ -55,6 +55,7 @@ export function assembleWallet(ctx: ServiceContext) {
     ports: ctx.ports,
     prices: new ConfigPriceFeed(ctx.config.pricesEur),
     publicUrl: ctx.config.publicUrl,
+    rateLimits: ctx.rateLimits,
   });
   const deposits = new DepositsService({
     ledger,
@@ -109,6 +110,8 @@ export const walletModule: ServiceModule<WalletPort> = {
   name: 'wallet',
   migrationsDir: fileURLToPath(new URL('../migrations', import.meta.url)),
   routePrefixes: ['/v1/wallet'],
+  // Tokens, sessions, secret keys and balances: never kept by a browser or a shared cache.
+  cacheControl: 'no-store',
   create,
   httpPort: walletHttpPort,
 };

@@ -10,7 +10,9 @@ export const AssetCode = Type.Union(
 );
 export const DecimalAmount = Type.String({
   maxLength: 80,
-  description: 'A positive decimal string with at most the asset’s decimals, e.g. "12.50"',
+  description:
+    'A positive decimal string with at most the asset’s decimals, e.g. "12.50"; at most 1000000 EUR, USD or ' +
+    'USDC, 15 BTC or 400 ETH per operation (amount_too_large)',
   examples: ['12.50'],
 });
 export const Money = Type.Object({ amount: Type.String(), asset: AssetCode });

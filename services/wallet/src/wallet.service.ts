@@ -7,10 +7,12 @@ import {
   type Database,
   decodeTimeCursor,
   formatMinor,
+  maxAmountMinor,
   type Page,
   type PortResolver,
   parseMoney,
   type Queryable,
+  type RateLimitStore,
   TtlCache,
   toPage,
 } from '@pcf/kernel';
@@ -23,11 +25,14 @@ import type { PaymentsRepository } from './payments.repository.ts';
 import { convertMinor, type PriceFeed, rateText } from './prices.ts';
 import {
   cannotSendToSelf,
+  conversionTooLarge,
+  conversionTooSmall,
   quoteExpired,
   quoteNotFound,
   quoteUsed,
   recipientNotFound,
   sameAsset,
+  tooManyRecipientLookups,
 } from './wallet.errors.ts';
 import type { ActivityItem, Quote, QuoteBody, SendBody } from './wallet.schema.ts';
 
@@ -39,6 +44,12 @@ const ASSET_NAMES: Record<Asset, string> = {
   ETH: 'Ether',
 };
 const QUOTE_TTL_SECONDS = 30;
+/**
+ * Look-ups of recipients by email or @handle, per fan: a fan may look up this many *new* references (ones not
+ * resolved for them in the window) per window; then 429. Against account enumeration through sends ("does
+ * this email have an account?"). Look-ups by user id (unguessable) and repeats of a known reference are free.
+ */
+export const RECIPIENT_LOOKUPS = { limit: 20, windowMs: 15 * 60_000 } as const;
 
 export interface WalletServiceDeps {
   db: Database;
@@ -50,11 +61,15 @@ export interface WalletServiceDeps {
   ports: PortResolver;
   prices: PriceFeed;
   publicUrl: string;
+  /** Counters for the recipient look-up limit (shared by every process with Redis). */
+  rateLimits: RateLimitStore;
 }
 
 /** What a fan does with their own wallet: balances, history, sending, receiving, converting. */
 export class WalletService {
   readonly #users = new TtlCache<string, UserSummary>(60_000);
+  /** `${fan}\n${reference}` → the reference resolved for that fan in the current look-up window. */
+  readonly #resolved = new TtlCache<string, true>(RECIPIENT_LOOKUPS.windowMs, 50_000);
 
   constructor(private readonly deps: WalletServiceDeps) {}
 
@@ -105,7 +120,7 @@ export class WalletService {
   async send(userId: string, body: SendBody, idempotencyKey: string): Promise<ActivityItem> {
     const amount = parseMoney(body.amount, body.asset);
     const sender = await this.#user(userId);
-    const recipient = await this.#recipient(body.to);
+    const recipient = await this.#recipient(userId, body.to);
     if (!recipient) throw recipientNotFound();
     if (recipient.id === userId) throw cannotSendToSelf();
     const note = body.note ?? null;
@@ -168,7 +183,8 @@ export class WalletService {
     const from = parseMoney(body.amount, body.from);
     const to = body.to as Asset;
     const toMinor = convertMinor(this.deps.prices, from.minor, from.asset, to);
-    if (toMinor <= 0n) throw sameAsset();
+    if (toMinor <= 0n) throw conversionTooSmall(to);
+    if (toMinor > maxAmountMinor(to)) throw conversionTooLarge(to, toMinor);
     const quote = await this.deps.payments.insertQuote(this.deps.db, {
       id: randomUUID(),
       userId,
@@ -279,13 +295,27 @@ export class WalletService {
     });
   }
 
-  /** The recipient of a send: by user id from the cache when known (ids never change), else asked of identity. */
-  async #recipient(reference: string): Promise<UserSummary | null> {
+  /**
+   * The recipient of a send: by user id from the cache when known (ids never change), else asked of identity.
+   * A look-up by email or @handle counts against the fan's RECIPIENT_LOOKUPS budget (429 once spent) unless the
+   * same reference was already resolved for this fan in the window.
+   */
+  async #recipient(senderId: string, reference: string): Promise<UserSummary | null> {
     const ref = reference.trim();
-    const byId = /^[0-9a-f-]{36}$/i.test(ref) ? this.#users.get(ref.toLowerCase()) : undefined;
+    const isId = /^[0-9a-f-]{36}$/i.test(ref);
+    const byId = isId ? this.#users.get(ref.toLowerCase()) : undefined;
     if (byId) return byId;
+    const resolvedKey = `${senderId}\n${ref.toLowerCase()}`;
+    if (!isId && !this.#resolved.get(resolvedKey)) {
+      const { limit, windowMs } = RECIPIENT_LOOKUPS;
+      const budget = await this.deps.rateLimits.hit(`wallet:recipient-lookups:${senderId}`, limit, windowMs);
+      if (!budget.allowed) throw tooManyRecipientLookups(Math.max(1, Math.ceil(budget.resetMs / 1000)));
+    }
     const user = await this.deps.ports.get<IdentityPort>('identity').findUser(reference);
-    if (user) this.#users.set(user.id, user);
+    if (user) {
+      this.#users.set(user.id, user);
+      if (!isId) this.#resolved.set(resolvedKey, true);
+    }
     return user;
   }
 

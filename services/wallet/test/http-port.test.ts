@@ -10,7 +10,11 @@ describe('payment port over HTTP (how other processes call the wallet)', () => {
   let port: WalletPort;
   let url: string;
   beforeAll(async () => {
-    t = await startWalletPlatform(testBackends()[0]!);
+    // A split process (identity and wallet here, the other services elsewhere): only then is /internal served.
+    t = await startWalletPlatform(testBackends()[0]!, {
+      PCF_SERVICES: 'identity,wallet',
+      PCF_SERVICE_TOKEN: randomUUID().repeat(2),
+    });
     url = await t.platform.app.listen({ port: 0, host: '127.0.0.1' });
     port = walletHttpPort(new InternalHttpClient('wallet', url, t.platform.config.serviceToken));
   });

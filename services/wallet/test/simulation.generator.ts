@@ -1,4 +1,4 @@
-import { ASSET_SCALES, type Asset } from '@pcf/kernel';
+import { ASSET_SCALES, type Asset, maxAmountMinor } from '@pcf/kernel';
 import { FAULT_POINTS, type FaultPoint } from './simulation.harness.ts';
 import {
   type Command,
@@ -18,10 +18,26 @@ export function cent(asset: Asset): bigint {
   return 10n ** BigInt(ASSET_SCALES[asset] - 2);
 }
 
-/** An amount of `cents` hundredths plus some dust below a hundredth (for assets that have such units). */
+/** BTC and ETH amounts are generated this many times smaller, so that they stay well below their maximum. */
+const SCALE_DOWN: Record<Asset, bigint> = { EUR: 1n, USD: 1n, USDC: 1n, BTC: 100n, ETH: 10n };
+
+/**
+ * An amount of `cents` hundredths (ten-thousandths of a BTC, thousandths of an ETH) plus some dust below that unit
+ * (for assets that have such units).
+ */
 export function amountOf(asset: Asset, cents: number, dust: number): bigint {
-  const unit = cent(asset);
+  const unit = cent(asset) / SCALE_DOWN[asset];
   return BigInt(cents) * unit + (unit > 1n ? BigInt(dust) % unit : 0n);
+}
+
+/**
+ * Generated amounts stay at most half the per-operation maximum (kernel MAX_AMOUNTS): the simulation checks the
+ * ledger, not the maximum (services/wallet/test/input-limits.test.ts does), and the half leaves room for the "one
+ * more" and "over" variants (misuse + 1, capture over a hold, sandbox test amounts).
+ */
+export function withinMaximum(minor: bigint, asset: Asset): bigint {
+  const limit = maxAmountMinor(asset) / 2n;
+  return minor > limit ? limit : minor;
 }
 
 const OP_WEIGHTS = {
@@ -199,7 +215,7 @@ export class CommandGenerator {
           from,
           to,
           asset,
-          minor: this.#debit(this.sim.available(from, asset), asset),
+          minor: withinMaximum(this.#debit(this.sim.available(from, asset), asset), asset),
           via: rng.chance(0.2) ? 'http' : 'service',
           toRef: rng.weighted({ id: 7, email: 1.5, handle: 1.5 }),
         };
@@ -211,7 +227,7 @@ export class CommandGenerator {
           op: 'hold',
           fan,
           asset,
-          minor: this.#debit(this.sim.available(fan, asset), asset),
+          minor: withinMaximum(this.#debit(this.sim.available(fan, asset), asset), asset),
           merchant: rng.pick(MERCHANTS),
         };
       }
@@ -240,8 +256,10 @@ export class CommandGenerator {
         const from = this.#fundedAsset(fan);
         const to = rng.pick(ASSET_LIST.filter((a) => a !== from));
         const available = this.sim.available(fan, from);
-        const minor =
-          available > 0n && rng.chance(0.85) ? 1n + rng.bigint(0n, (available * 2n) / 5n) : this.#small(from);
+        const minor = withinMaximum(
+          available > 0n && rng.chance(0.85) ? 1n + rng.bigint(0n, (available * 2n) / 5n) : this.#small(from),
+          from,
+        );
         return {
           op: 'convert',
           fan,
@@ -342,7 +360,10 @@ export class CommandGenerator {
     const parts: DebitPart[] = Array.from({ length: this.rng.between(3, 5) }, () => ({
       kind: this.rng.weighted({ 'send-service': 3, 'send-http': 1, hold: 2 }),
       to: this.rng.int(n),
-      minor: available > 0n ? 1n + this.rng.bigint(0n, (available * 2n) / 3n) : this.#small(asset),
+      minor: withinMaximum(
+        available > 0n ? 1n + this.rng.bigint(0n, (available * 2n) / 3n) : this.#small(asset),
+        asset,
+      ),
     }));
     return { op: 'debitBurst', fan, asset, parts };
   }

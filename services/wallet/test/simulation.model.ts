@@ -917,7 +917,7 @@ export class Simulation {
       c.via === 'http'
         ? await this.#http(fan, 'POST', '/v1/wallet/convert/quote', body, undefined)
         : await this.#service(() => this.#sp.wallet.wallet.quote(fan.id, body));
-    const expected: Expected = toMinor > 0n ? { ok: true } : { ok: false, code: 'validation_failed' };
+    const expected: Expected = toMinor > 0n ? { ok: true } : { ok: false, code: 'amount_too_small' };
     const label = `quote ${amount} ${c.from} → ${c.to} for fan ${fanIndex}`;
     if (!this.#check(label, expected, outcome)) {
       if (this.#faulted) this.#faultRetry = () => this.#convert(c);

@@ -8,13 +8,19 @@ import {
   Skeleton,
   TextField,
 } from '@pcf/widget-kit';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Stepper } from './ProductPage.tsx';
 import { money, Price, ProductImage, ViewHeading } from './parts.tsx';
 import type { Cart, CartItem } from './shop-api.ts';
-import { compareDecimal, keepsIdempotencyKey, ratePercent } from './shop-logic.ts';
+import {
+  compareDecimal,
+  keepsIdempotencyKey,
+  type PriceChange,
+  priceChangeOf,
+  ratePercent,
+} from './shop-logic.ts';
 import { t } from './shop-messages.ts';
-import { problemText } from './shop-problems.ts';
+import { priceChangeText, problemText } from './shop-problems.ts';
 import type { ShopStore } from './shop-store.ts';
 
 const MAX_QUANTITY = 99;
@@ -156,24 +162,89 @@ export function Totals({ cart }: { cart: Cart }) {
   );
 }
 
-/** Pay from the wallet: a confirmation step, then the order; a failed attempt keeps its key only for a retry. */
+/**
+ * The checkout refused because the total changed (a promotion ended, a price moved): the total shown and the new one,
+ * why, and the fan's choice — pay the new total (a new attempt, with a new key) or go back to the cart.
+ */
+function PriceChangeStep(props: {
+  change: PriceChange;
+  busy: boolean;
+  onAccept: () => void;
+  onBack: () => void;
+}) {
+  const { change } = props;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section
+      class="pcf-confirm"
+      aria-labelledby="pcf-price-change-title"
+      data-testid="price-change"
+      data-code={change.code}
+      data-reason={change.reason ?? ''}
+      data-total={change.total.amount}
+    >
+      <h3 id="pcf-price-change-title" ref={heading} tabIndex={-1}>
+        {t('priceChangeTitle')}
+      </h3>
+      <p role="alert">
+        {priceChangeText(change)} {t('nothingCharged')}
+      </p>
+      <dl>
+        {change.shown && (
+          <div class="pcf-row">
+            <dt>{t('shownTotal')}</dt>
+            <dd>
+              <s data-testid="price-change-shown">{money(change.shown)}</s>
+            </dd>
+          </div>
+        )}
+        <div class="pcf-row pcf-row--total">
+          <dt>{t('newTotal')}</dt>
+          <dd data-testid="price-change-total">{money(change.total)}</dd>
+        </div>
+      </dl>
+      <div class="pcf-actions">
+        <Button variant="secondary" onClick={props.onBack} disabled={props.busy} testId="price-change-back">
+          {t('backToCart')}
+        </Button>
+        <Button busy={props.busy} onClick={props.onAccept} testId="price-change-accept">
+          {t('acceptNewTotal', { total: money(change.total) })}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * Pay from the wallet: a confirmation step, then the order; a failed attempt keeps its key only for a retry. The
+ * total shown is sent as expectedTotal: when it is no longer the price, the change is shown and the fan decides.
+ */
 function Checkout({ store, cart }: { store: ShopStore; cart: Cart }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const [change, setChange] = useState<PriceChange | null>(null);
   const key = useRef<string | null>(null);
 
-  const confirm = async () => {
+  /** One attempt at paying `expectedTotal`, the total on screen (the cart's, or the new one the fan accepted). */
+  const pay = async (expectedTotal: string) => {
     key.current ??= crypto.randomUUID();
     setBusy(true);
     setFailure(null);
     try {
-      await store.checkout(key.current);
+      await store.checkout(key.current, expectedTotal);
       key.current = null;
+      setChange(null);
     } catch (error) {
       const problem = error instanceof ApiError ? error : null;
       if (!problem || !keepsIdempotencyKey(problem.status, problem.code)) key.current = null;
-      setFailure(problemText(error));
+      const changed = problem
+        ? priceChangeOf(problem, { amount: expectedTotal, asset: cart.total.asset })
+        : null;
+      // A price change is shown (and read out: role="alert") by PriceChangeStep; any other failure here.
+      setChange(changed);
+      if (!changed) setFailure(problemText(error));
     } finally {
       setBusy(false);
     }
@@ -187,11 +258,29 @@ function Checkout({ store, cart }: { store: ShopStore; cart: Cart }) {
         onClick={() => {
           key.current = null;
           setFailure(null);
+          setChange(null);
           setConfirming(true);
         }}
       >
         {t('checkout')}
       </Button>
+    );
+  }
+  if (change) {
+    return (
+      <PriceChangeStep
+        change={change}
+        busy={busy}
+        // Accepting is a new attempt: a new key (the refused one keeps its 409) and the new total.
+        onAccept={() => {
+          key.current = null;
+          void pay(change.total.amount);
+        }}
+        onBack={() => {
+          setChange(null);
+          setConfirming(false);
+        }}
+      />
     );
   }
   return (
@@ -207,7 +296,7 @@ function Checkout({ store, cart }: { store: ShopStore; cart: Cart }) {
         [t('total'), money(cart.total)],
       ]}
       busy={busy}
-      onConfirm={confirm}
+      onConfirm={() => void pay(cart.total.amount)}
       onCancel={() => setConfirming(false)}
       confirmLabel={failure && key.current ? t('retry') : t('confirmPay', { total: money(cart.total) })}
       confirmTestId="checkout-confirm"

@@ -127,8 +127,9 @@ export const shopApi = {
     api.guest<{ data: Category[] }>('GET', `/v1/shop/categories?${club(slug)}&locale=${locale}`),
   live: (api: ApiClient, slug: string) =>
     api.guest<{ data: LiveSession[] }>('GET', `/v1/shop/live?${club(slug)}`),
-  join: (api: ApiClient, liveId: string) =>
-    api.guest<{ liveId: string; viewers: number }>('POST', `/v1/shop/live/${id(liveId)}/join`, {}),
+  /** Joins a live session; `viewerId` (random, one per widget page) counts an anonymous viewer once. */
+  join: (api: ApiClient, liveId: string, viewerId: string) =>
+    api.guest<{ liveId: string; viewers: number }>('POST', `/v1/shop/live/${id(liveId)}/join`, { viewerId }),
   cart: (api: ApiClient, slug: string) => api.get<Cart>(`/v1/shop/cart?${club(slug)}`),
   add: (api: ApiClient, productId: string, variantId: string, quantity: number) =>
     api.post<Cart>('/v1/shop/cart/add', { productId, variantId, quantity }),
@@ -139,7 +140,15 @@ export const shopApi = {
     api.post<Cart>('/v1/shop/cart/discount', { club: slug, code }),
   removeCode: (api: ApiClient, slug: string) =>
     api.call<Cart>('DELETE', `/v1/shop/cart/discount?${club(slug)}`),
-  checkout: (api: ApiClient, slug: string, idempotencyKey: string) =>
-    api.postMoney<Order>('/v1/shop/checkout', { club: slug }, idempotencyKey),
+  /**
+   * Pays the cart. `expectedTotal` is the total the fan was shown: the API charges exactly that, or answers 409
+   * promotion_ended / price_changed with the new total (see priceChangeOf) and charges nothing.
+   */
+  checkout: (api: ApiClient, slug: string, idempotencyKey: string, expectedTotal?: string) =>
+    api.postMoney<Order>(
+      '/v1/shop/checkout',
+      expectedTotal === undefined ? { club: slug } : { club: slug, expectedTotal },
+      idempotencyKey,
+    ),
   order: (api: ApiClient, orderId: string) => api.get<Order>(`/v1/shop/orders/${id(orderId)}`),
 };

@@ -77,6 +77,7 @@ export const KNOWN_PROBLEMS = [
   'insufficient_funds',
   'out_of_stock',
   'promotion_ended',
+  'price_changed',
   'empty_cart',
   'wallet_unavailable',
   'invalid_discount_code',
@@ -99,7 +100,73 @@ export function keepsIdempotencyKey(status: number, code: string): boolean {
 
 /** After which checkout failures the cart must be re-read (prices or stock changed on the server). */
 export const rereadsCart = (code: string): boolean =>
-  code === 'promotion_ended' || code === 'out_of_stock' || code === 'empty_cart';
+  code === 'promotion_ended' || code === 'price_changed' || code === 'out_of_stock' || code === 'empty_cart';
+
+/** Why a checkout's total changed: the `reason` of the API's 409 promotion_ended / price_changed. */
+export const PRICE_CHANGE_REASONS = [
+  'code_ended',
+  'code_exhausted',
+  'flash_sale_ended',
+  'flash_sale_exhausted',
+  'live_ended',
+  'price_increased',
+  'price_decreased',
+] as const;
+export type PriceChangeReason = (typeof PRICE_CHANGE_REASONS)[number];
+
+/** A checkout refused because the total is no longer the one the fan was shown; nothing was charged. */
+export interface PriceChange {
+  code: 'promotion_ended' | 'price_changed';
+  /** Null when the API sent a reason this widget does not know (the code still says which kind). */
+  reason: PriceChangeReason | null;
+  /** The total the fan was shown (and sent as expectedTotal), null when unknown. */
+  shown: Money | null;
+  /** The total the checkout would charge now: what the fan accepts, or not. */
+  total: Money;
+  /** Labels of the discounts that no longer apply (code, flash sale, live session). */
+  promotions: string[];
+}
+
+const decimal = /^\d{1,30}(\.\d{1,18})?$/;
+
+function moneyOf(value: unknown): Money | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { amount, asset } = value as Record<string, unknown>;
+  return typeof amount === 'string' &&
+    decimal.test(amount) &&
+    typeof asset === 'string' &&
+    /^[A-Z]{3,5}$/.test(asset)
+    ? { amount, asset }
+    : null;
+}
+
+/**
+ * The price change a failed checkout reports (409 promotion_ended / price_changed with a well-formed new `total`
+ * in its extension members), else null. `shown` is the total the widget sent, used when the API echoes none.
+ */
+export function priceChangeOf(
+  error: { status: number; code: string; extensions: Readonly<Record<string, unknown>> },
+  shown: Money | null,
+): PriceChange | null {
+  if (error.status !== 409 || (error.code !== 'promotion_ended' && error.code !== 'price_changed'))
+    return null;
+  const total = moneyOf(error.extensions.total);
+  if (!total) return null;
+  const reason = error.extensions.reason;
+  const promotions = Array.isArray(error.extensions.promotions) ? error.extensions.promotions : [];
+  return {
+    code: error.code,
+    reason: (PRICE_CHANGE_REASONS as readonly unknown[]).includes(reason)
+      ? (reason as PriceChangeReason)
+      : null,
+    shown: moneyOf(error.extensions.expectedTotal) ?? shown,
+    total,
+    promotions: promotions.flatMap((p: unknown) => {
+      const label = typeof p === 'object' && p !== null ? (p as Record<string, unknown>).label : undefined;
+      return typeof label === 'string' && label !== '' ? [label.slice(0, 80)] : [];
+    }),
+  };
+}
 
 /** Catalogue pages joined without duplicates (a product may move between pages while the fan scrolls). */
 export function appendPage<T extends { id: string }>(items: T[], page: T[]): T[] {

@@ -1,4 +1,5 @@
-import { BridgeError, locale, type WidgetContext } from '@pcf/widget-kit';
+import { BridgeError, confirmWithFan, locale, type WidgetContext } from '@pcf/widget-kit';
+import { checkoutQuestion } from './checkout-question.ts';
 import { shopApi } from './shop-api.ts';
 import { discountCode } from './shop-logic.ts';
 import type { ShopStore } from './shop-store.ts';
@@ -14,10 +15,12 @@ const optionalText = (value: unknown): string | undefined =>
 
 /**
  * The shop's bridge methods (shop.getProducts, shop.addToCart, shop.getCart, shop.checkout) and host messages
- * (UPDATE_CART re-reads the cart from the API, APPLY_DISCOUNT applies a code through the API).
+ * (UPDATE_CART re-reads the cart from the API, APPLY_DISCOUNT applies a code through the API). The catalogue is
+ * public; the cart (also the answer of addToCart) is the fan's data, read by the host only with its access
+ * (HostConsent); a checkout is paid only after the fan confirms it inside the widget (confirmWithFan).
  */
 export function registerShopMethods(context: WidgetContext, store: ShopStore): void {
-  const { bridge, api } = context;
+  const { bridge, api, consent } = context;
 
   bridge.handle('shop.getProducts', async (params) => {
     const query = (params ?? {}) as Record<string, unknown>;
@@ -32,8 +35,9 @@ export function registerShopMethods(context: WidgetContext, store: ShopStore): v
     return page.data.map(asRecord);
   });
 
-  bridge.handle('shop.addToCart', async (params) => {
+  bridge.handle('shop.addToCart', async (params, call) => {
     requireFan(context);
+    await consent.requireForHost(call);
     const request = (params ?? {}) as Record<string, unknown>;
     const productId = optionalText(request.productId);
     const quantity = Number(request.quantity ?? 1);
@@ -42,17 +46,26 @@ export function registerShopMethods(context: WidgetContext, store: ShopStore): v
     return asRecord(await store.addToCart(productId, quantity, optionalText(request.variantId)));
   });
 
-  bridge.handle('shop.getCart', async () => {
+  bridge.handle('shop.getCart', async (_params, call) => {
     requireFan(context);
+    await consent.requireForHost(call);
     return asRecord(await store.loadCart());
   });
 
-  bridge.handle('shop.checkout', async (params) => {
+  bridge.handle('shop.checkout', async (params, call) => {
     requireFan(context);
     // The SDK's key makes a request re-sent after an iframe reload replay instead of paying twice.
     const key = optionalText((params as Record<string, unknown> | undefined)?.idempotencyKey);
-    if (!store.cart.peek()) await store.loadCart();
-    return asRecord(await store.checkout(key ?? crypto.randomUUID()));
+    let shown: string | undefined;
+    await confirmWithFan(context, call, async (requester) => {
+      // What the fan confirms is the cart as the API prices it now, read fresh.
+      const cart = await store.loadCart();
+      if (cart.items.length === 0) throw new BridgeError('PCF_BAD_REQUEST', 'The cart is empty');
+      shown = cart.total.amount;
+      return checkoutQuestion(cart, requester, locale.peek());
+    });
+    // The API charges exactly the total the fan confirmed, or refuses (409 price_changed / promotion_ended).
+    return asRecord(await store.checkout(key ?? crypto.randomUUID(), shown));
   });
 
   const refresh = () => {

@@ -44,6 +44,8 @@ export class ShopStore {
   /** The clock of every countdown, ticking once a second. */
   readonly now = signal(Date.now());
   private pendingCode: string | null = null;
+  /** This page's anonymous viewer id: a fan not signed in is counted once per live session. */
+  private readonly viewerId = crypto.randomUUID();
   private readonly ended = new Set<string>();
   private catalogueRead = 0;
   private cartRead = 0;
@@ -236,13 +238,15 @@ export class ShopStore {
 
   /**
    * Pays the cart from the wallet with this attempt's Idempotency-Key: CHECKOUT_INITIATED goes to the host, then
-   * the order (paid) replaces the cart. A refusal that means the cart changed re-reads it before rethrowing.
+   * the order (paid) replaces the cart. `expectedTotal` is the total the fan was shown — by default the cart's as
+   * displayed — and the API charges exactly that or refuses (409 promotion_ended / price_changed, see
+   * priceChangeOf). A refusal that means the cart changed re-reads it before rethrowing.
    */
-  async checkout(idempotencyKey: string): Promise<Order> {
+  async checkout(idempotencyKey: string, expectedTotal = this.cart.peek()?.total.amount): Promise<Order> {
     const cart = this.cart.peek();
     if (cart) this.context.bridge.emit('CHECKOUT_INITIATED', { total: cart.total, items: cart.count });
     try {
-      const order = await shopApi.checkout(this.context.api, this.club.peek(), idempotencyKey);
+      const order = await shopApi.checkout(this.context.api, this.club.peek(), idempotencyKey, expectedTotal);
       this.view.value = { name: 'order', order };
       void this.loadCart().catch(() => undefined);
       return order;
@@ -253,7 +257,7 @@ export class ShopStore {
   }
 
   async joinLive(liveId: string): Promise<void> {
-    const answer = await shopApi.join(this.context.api, liveId);
+    const answer = await shopApi.join(this.context.api, liveId, this.viewerId);
     this.joined.value = { ...this.joined.peek(), [liveId]: answer.viewers };
     this.context.bridge.emit('LIVE_SHOPPING_JOINED', { liveId });
   }

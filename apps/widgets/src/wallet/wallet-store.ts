@@ -14,7 +14,8 @@ export type Panel = 'deposit' | 'send' | 'receive' | null;
 
 /**
  * The signed-in fan's wallet: the balance as last read from the API (never from the host), kept live by the
- * wallet stream, and told to the host (WALLET_BALANCE_UPDATED) every time it changes.
+ * wallet stream, and told to the host (WALLET_BALANCE_UPDATED) every time it changes — once the host may read it
+ * (a partner-backend session, or the fan's consent: see HostConsent).
  */
 export class WalletStore {
   readonly balance = signal<WalletBalance | null>(null);
@@ -23,6 +24,8 @@ export class WalletStore {
   readonly revision = signal(0);
   readonly panel = signal<Panel>(null);
   private lastSent: string | null = null;
+  /** The last balance event the host heard. */
+  private told: string | null = null;
   private reads = 0;
 
   constructor(private readonly context: WidgetContext) {
@@ -44,6 +47,9 @@ export class WalletStore {
         stop.signal,
       );
       return () => stop.abort();
+    });
+    effect(() => {
+      if (context.consent.granted.value === true) this.tellHost();
     });
   }
 
@@ -72,9 +78,20 @@ export class WalletStore {
     if (key === this.lastSent) return;
     this.lastSent = key;
     this.revision.value += 1;
-    this.context.bridge.emit('WALLET_BALANCE_UPDATED', event);
+    this.tellHost();
     if (!first)
       announce(t('newBalance', { amount: formatMoney(balance.balance, balance.currency, locale.peek()) }));
+  }
+
+  /** WALLET_BALANCE_UPDATED with the current balance, if the host may read it and has not heard it yet. */
+  private tellHost(): void {
+    const balance = this.balance.peek();
+    if (!balance || !this.context.consent.hostMayRead) return;
+    const event = balanceEvent(balance);
+    const key = JSON.stringify(event);
+    if (key === this.told) return;
+    this.told = key;
+    this.context.bridge.emit('WALLET_BALANCE_UPDATED', event);
   }
 
   private reset(): void {
@@ -83,5 +100,6 @@ export class WalletStore {
     this.loadError.value = null;
     this.panel.value = null;
     this.lastSent = null;
+    this.told = null;
   }
 }

@@ -4,7 +4,7 @@ import { destination } from 'pino';
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import { registerAccessLog } from './access-log.ts';
-import { replyWithError } from './problem.ts';
+import { replyWithError, writeClientError } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -49,7 +49,14 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own errors (bad %-encoding in a path, over-long path parameter) and the HTTP parser's (malformed
+    // request line or headers) are problem+json like every other error.
+    frameworkErrors: (error, request, reply) => replyWithError(request, reply, error),
+    clientErrorHandler: writeClientError,
   });
+  // JSON is the only body the API takes by default (a route adds parsers for what else it takes, e.g. images);
+  // text/plain would otherwise be parsed into a string and reach validation as a confusing "must be object".
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler((error, request, reply) => replyWithError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { GroupCommit } from '../db/group-commit.ts';
@@ -42,6 +43,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /**
  * Idempotency-Key for POSTs (Stripe semantics): same key + same request → stored response replayed;
  * same key + different request → 422; same key while the first still runs → 409. Keys are per caller.
+ * "Same request" compares meaning, not bytes: see requestHash.
  */
 export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
   const table = `${quoteIdent(options.schema)}.idempotency_keys`;
@@ -194,13 +196,28 @@ function callerScope(request: FastifyRequest): string {
   return `user:${p.userId}`;
 }
 
+/**
+ * SHA-256 (hex) of the request's method, route, params and parsed body, each in the JSON Canonicalization Scheme
+ * (RFC 8785: members sorted by their UTF-16 code units, no insignificant whitespace, numbers and strings in
+ * ECMAScript's serialization), so a retry whose JSON has its keys in another order, other whitespace or other
+ * escapes ("\u00e9" for "é") is the same request; any different value is not.
+ */
 function requestHash(request: FastifyRequest): string {
   return createHash('sha256')
     .update(
-      `${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params)}\n`,
+      `${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.params)}\n`,
     )
-    .update(JSON.stringify(request.body ?? null))
+    .update(canonicalJson(request.body ?? null))
     .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  try {
+    return canonicalize(value) ?? 'null';
+  } catch {
+    // Not I-JSON (RFC 7493), e.g. an unpaired surrogate in a body no schema checked: compare it as sent.
+    return `raw:${JSON.stringify(value)}`;
+  }
 }
 
 async function readKey(db: Database, table: string, scope: string, key: string, ttlHours: number) {

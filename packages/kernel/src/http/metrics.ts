@@ -1,6 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/database.ts';
+import { UnauthenticatedError } from '../errors.ts';
+
+export interface MetricsRouteOptions {
+  /** Bearer token that GET /metrics requires (PCF_METRICS_TOKEN); undefined leaves it open. */
+  token?: string | undefined;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -68,16 +75,46 @@ export class Metrics {
     });
   }
 
-  register(app: FastifyInstance): void {
+  /**
+   * Counts every request of app and serves GET /metrics (Prometheus text). With options.token, /metrics answers
+   * 401 problem+json `invalid_metrics_token` unless the request carries `Authorization: Bearer <token>`.
+   */
+  register(app: FastifyInstance, options: MetricsRouteOptions = {}): void {
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       this.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
       this.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
       done();
     });
-    app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) => {
-      reply.type(this.registry.contentType);
-      return this.registry.metrics();
-    });
+    const authorize = options.token === undefined ? undefined : bearerCheck(options.token);
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, config: { ownAuthorization: true } },
+      async (request, reply) => {
+        authorize?.(request, reply);
+        reply.type(this.registry.contentType);
+        return this.registry.metrics();
+      },
+    );
   }
+}
+
+/** @throws UnauthenticatedError (401, `invalid_metrics_token`) unless the request bears exactly `token`. */
+function bearerCheck(token: string): (request: FastifyRequest, reply: FastifyReply) => void {
+  const expected = digest(token);
+  return (request, reply) => {
+    const header = request.headers.authorization;
+    const presented = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : '';
+    if (!timingSafeEqual(digest(presented), expected)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new UnauthenticatedError(
+        'GET /metrics requires Authorization: Bearer <PCF_METRICS_TOKEN>',
+        'invalid_metrics_token',
+      );
+    }
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

@@ -2,7 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
-/** OpenAPI 3.1 generated from the route schemas, served at /openapi.json and browsable at /docs. */
+/** Where the platform mounts each service's internal routes (/internal/<service>/...), behind the service token. */
+export const INTERNAL_PREFIX = '/internal/';
+
+/**
+ * OpenAPI 3.1 generated from the route schemas, served at /openapi.json and browsable at /docs. Internal routes
+ * (INTERNAL_PREFIX) are service-to-service plumbing and never appear in it.
+ */
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -25,6 +31,10 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         },
       },
     },
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith(INTERNAL_PREFIX) ? { ...schema, hide: true } : schema,
+      url,
+    }),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCategory } from '../errors.ts';
 
@@ -29,23 +31,43 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
-const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+/** Fastify's own 4xx errors (FST_ERR_*): their stable code and, where Fastify's message is poor, our detail. */
+const FASTIFY_CODES: Record<string, { code: string; detail?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    detail: 'This route does not accept this Content-Type; send JSON as application/json',
+  },
+  FST_ERR_CTP_INVALID_TYPE: {
+    code: 'unsupported_media_type',
+    detail: 'The Content-Type header is not valid',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'empty_body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length' },
+  FST_ERR_BAD_URL: {
+    code: 'malformed_url',
+    detail: 'The URL path is not valid: a %-escape does not decode to UTF-8 text',
+  },
+  FST_ERR_INVALID_URL: { code: 'malformed_url', detail: 'The URL is not valid' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'path_parameter_too_long',
+    detail: 'A path parameter is longer than 100 characters',
+  },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -100,8 +122,13 @@ export function toProblem(error: unknown, requestId: string): Problem {
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
       return makeProblem(400, 'malformed_json', 'The request body is not valid JSON', requestId);
     }
-    const code = (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? 'bad_request';
-    return makeProblem(status, code, fastifyError.message ?? 'Bad request', requestId);
+    const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+    return makeProblem(
+      status,
+      known?.code ?? 'bad_request',
+      known?.detail ?? fastifyError.message ?? 'Bad request',
+      requestId,
+    );
   }
   return makeProblem(
     500,
@@ -122,6 +149,29 @@ export function replyWithError(request: FastifyRequest, reply: FastifyReply, err
   const problem = toProblem(error, request.id);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   return sendProblem(reply, problem);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: errors Node's HTTP parser finds before there is a request (malformed request
+ * line or headers → 400, headers over the size limit → 431, a request that took too long → 408) are answered as
+ * problem+json too, written straight to the socket, which is then closed.
+ */
+export function writeClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'The request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The request headers are larger than the server accepts']
+        : [400, 'malformed_request', 'The request is not valid HTTP (request line or headers)'];
+  const body = JSON.stringify(makeProblem(status, code, detail, randomUUID()));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${TITLES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 interface ValidationIssue {

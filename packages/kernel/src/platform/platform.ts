@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SecretKeyResolver } from '../auth/auth-plugin.ts';
 import { registerAuthentication } from '../auth/auth-plugin.ts';
+import { SessionCheck, type SessionStatusSource } from '../auth/session-check.ts';
 import type { JwksSource } from '../auth/token-verifier.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
 import { type Config, ConfigError, type ServiceName } from '../config.ts';
@@ -13,12 +14,13 @@ import { Outbox } from '../events/outbox.ts';
 import { RedisEventBus } from '../events/redis-bus.ts';
 import { OutboxRelay } from '../events/relay.ts';
 import { createHttpApp } from '../http/app.ts';
+import { registerCacheControl } from '../http/cache-control.ts';
 import type { OriginPolicy } from '../http/cors.ts';
 import { cachedOriginPolicy, registerCors } from '../http/cors.ts';
 import { purgeIdempotencyKeys, registerIdempotency } from '../http/idempotency.ts';
 import { requireServiceToken } from '../http/internal-guard.ts';
 import { Metrics } from '../http/metrics.ts';
-import { registerOpenApi } from '../http/openapi.ts';
+import { INTERNAL_PREFIX, registerOpenApi } from '../http/openapi.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from '../http/rate-limit.ts';
 import { registerIpRateLimit, userRateLimiter } from '../http/rate-limit-hooks.ts';
 import { RedisRateLimitStore } from '../http/redis-rate-limit.ts';
@@ -34,8 +36,8 @@ export interface PlatformOptions {
   surfaces?: ((app: FastifyInstance, ports: { get<Port>(service: ServiceName): Port }) => Promise<void>)[];
 }
 
-/** What the platform itself needs from identity: keys to verify tokens, secret keys, allowed origins. */
-type IdentityForPlatform = JwksSource & SecretKeyResolver & OriginPolicy;
+/** What the platform itself needs from identity: keys to verify tokens, secret keys, allowed origins, live sessions. */
+type IdentityForPlatform = JwksSource & SecretKeyResolver & OriginPolicy & SessionStatusSource;
 
 interface RunningService {
   module: ServiceModule;
@@ -148,29 +150,34 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     }
   }
 
-  metrics.register(app);
+  metrics.register(app, { token: config.metricsToken });
   await registerOpenApi(app, config.publicUrl);
   registerCors(app, new URL(config.publicUrl).origin, cachedOriginPolicy(identity));
   const limits = { perIpPerMinute: config.rateLimitPerIp, perUserPerMinute: config.rateLimitPerUser };
   registerIpRateLimit(app, rateLimits, limits);
-  registerAuthentication(app, new TokenVerifier(identity), identity, userRateLimiter(rateLimits, limits));
+  registerAuthentication(app, new TokenVerifier(identity), identity, userRateLimiter(rateLimits, limits), {
+    sessions: new SessionCheck(identity, config.sessionCheckSeconds * 1000),
+    platformOrigin: new URL(config.publicUrl).origin,
+  });
   registerHealth(
     app,
     running.map((r) => ({ name: r.module.name, db: r.db })),
   );
   for (const { module, instance, db } of running) {
     await app.register(async (scope) => {
+      if (module.cacheControl) registerCacheControl(scope, module.cacheControl);
       registerIdempotency(scope, { db, schema: module.name, ttlHours: config.idempotencyTtlHours });
       await scope.register(instance.routes);
     });
     const internal = instance.internalRoutes;
-    if (internal) {
+    // Internal routes serve other processes: when every service runs here, nothing needs them, so none listen.
+    if (internal && config.split) {
       await app.register(
         async (scope) => {
           requireServiceToken(scope, config.serviceToken);
           await scope.register(internal);
         },
-        { prefix: `/internal/${module.name}` },
+        { prefix: `${INTERNAL_PREFIX}${module.name}` },
       );
     }
   }

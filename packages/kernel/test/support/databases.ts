@@ -7,12 +7,16 @@ export interface TestBackend {
   create(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }>;
 }
 
-/** PGlite always; real PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+/**
+ * PGlite, and real PostgreSQL too when TEST_DATABASE_URL is set. CI's second run sets TEST_SKIP_PGLITE=1 together
+ * with TEST_DATABASE_URL: its first run (the README's `npm test`) has just run every PGlite case.
+ */
 export function testBackends(): TestBackend[] {
-  const backends: TestBackend[] = [
-    { name: 'pglite', create: async () => ({ databaseUrl: undefined, drop: async () => {} }) },
-  ];
+  const backends: TestBackend[] = [];
   const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!(serverUrl && process.env.TEST_SKIP_PGLITE === '1')) {
+    backends.push({ name: 'pglite', create: async () => ({ databaseUrl: undefined, drop: async () => {} }) });
+  }
   if (serverUrl) backends.push({ name: 'postgres', create: () => createPostgresDatabase(serverUrl) });
   return backends;
 }

@@ -14,6 +14,8 @@ function problemMessage(error: unknown): string {
       return tc('invalidCredentials');
     case 'email_taken':
       return tc('emailTaken');
+    case 'weak_password':
+      return tc('weakPassword');
     case 'rate_limited':
       return tc('rateLimited');
     case 'network_error':

@@ -29,7 +29,10 @@ export interface PaymentProvider {
   readonly name: string;
   /** Starts a payment; the outcome arrives later through the webhook. */
   createPayment(request: ProviderPaymentRequest): Promise<{ providerRef: string }>;
-  /** Verifies the webhook's signature and freshness over the raw body; throws invalidSignature otherwise. */
+  /**
+   * Verifies the webhook's signature and freshness over the raw body (throws invalidSignature otherwise), then
+   * reads the event (throws malformedWebhook, a 400, when a signed body is not a valid event).
+   */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): ProviderEvent;
   stop?(): Promise<void>;
 }

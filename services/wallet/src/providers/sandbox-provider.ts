@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SelfRequest } from '@pcf/kernel';
 import { invalidSignature } from '../wallet.errors.ts';
 import type { PaymentProvider, ProviderEvent, ProviderPaymentRequest } from './payment-provider.ts';
+import { parseProviderEvent } from './provider-event.ts';
 import { SIGNATURE_HEADER, signPayload, verifySignature } from './webhook-signature.ts';
 
 export const SANDBOX_WEBHOOK_PATH = '/v1/wallet/webhooks/sandbox';
@@ -59,7 +60,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const header = headers[SIGNATURE_HEADER];
     if (typeof header !== 'string' || !verifySignature(this.options.secret, rawBody, header))
       throw invalidSignature();
-    return JSON.parse(rawBody) as ProviderEvent;
+    return parseProviderEvent(rawBody);
   }
 
   /** Signs and sends an event now (also used by tests to replay deliveries). */
