@@ -162,6 +162,14 @@ describe.skipIf(!chromiumAvailable)('the fan stays in control (Chromium, host on
 
     await hostCall(page, 'escaped', 'wallet.sendPayment', [friend.email, '10.00']);
     await dialog.waitFor({ timeout: 10_000 });
+    // The dialog takes the focus once rendered; Escape is the fan's key only from then on.
+    await expect
+      .poll(() =>
+        frame.evaluate(() =>
+          document.querySelector('[data-testid="fan-prompt"]')?.contains(document.activeElement),
+        ),
+      )
+      .toBe(true);
     await page.keyboard.press('Escape');
     expect(await settled(page, 'escaped')).toMatchObject({ state: 'error', code: 'PCF_USER_CANCELLED' });
     expect(await balanceOf(fan.token)).toBe('50.00');
