@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, runServer, type ServerProcess, startServer } from './process.ts';
 
 const PASSWORD = 'Quatre-Vents-sur-la-Canebière-88';
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('one embedded data directory, one process', () => {
   const dirs: string[] = [];
@@ -52,5 +57,43 @@ describe('one embedded data directory, one process', () => {
     });
     expect(login.status).toBe(200);
     expect(await third.stop()).toBe(0);
+  });
+
+  it('SIGTERM to the `npm start` process stops the server and frees the directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pcf-lock-npm-'));
+    dirs.push(dir);
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PCF_DATA_DIR: dir,
+        PCF_DEMO: '0',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    npm.stdout?.on('data', (chunk) => {
+      out += chunk;
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${out}`)), 45_000);
+      npm.stdout?.on('data', () => {
+        const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    npm.kill('SIGTERM');
+    await once(npm, 'exit');
+    // The server itself got the signal (npm's shell would otherwise keep it running, holding the directory).
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    expect(out).toContain('stopped cleanly');
+    expect(existsSync(join(dir, 'pglite', 'pcf.lock'))).toBe(false);
   });
 });

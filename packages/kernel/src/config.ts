@@ -240,7 +240,7 @@ function parseTrustProxy(raw: string | undefined): false | string[] {
       proxyAddr.compile(entry);
     } catch {
       throw new ConfigError(
-        `PCF_TRUST_PROXY: "${entry}" is not an IP address, a CIDR or a range name: ${expected}`,
+        `PCF_TRUST_PROXY: "${entry}" is not an IP address, a CIDR or a range name (loopback, linklocal, uniquelocal): ${expected}`,
       );
     }
   }
