@@ -72,10 +72,13 @@ const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:[+-](\d{2})(?::?(\d{2}))?|Z)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Whether text is a UUID in PostgreSQL's output form (lower-case, hyphenated): safe to pass as a uuid parameter. */
+export const isUuid = (text: string): boolean => UUID.test(text);
+
 /** A (created_at, id) keyset cursor, as used by newest-first lists; created_at is the database's exact text. */
 export function decodeTimeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = decodeCursor(cursor, 2).map(String);
-  if (!createdAt || !isTimestamp(createdAt) || !id || !UUID.test(id)) {
+  if (!createdAt || !isTimestamp(createdAt) || !id || !isUuid(id)) {
     throw new ValidationError(
       'cursor is not a valid page cursor; pass nextCursor from the previous page',
       'cursor',

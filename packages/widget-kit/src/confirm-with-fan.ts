@@ -11,7 +11,7 @@ export interface Requester {
 }
 
 /** The fan said no, or did not answer in time. */
-export const userCancelled = (what: string) =>
+const userCancelled = (what: string) =>
   new BridgeError('PCF_USER_CANCELLED', `The fan did not confirm ${what}`);
 
 /**
@@ -30,11 +30,22 @@ export async function confirmWithFan(
 ): Promise<void> {
   if (context.prompts.busy) throw new BridgeError('PCF_BUSY', 'Another question is waiting for the fan');
   call.pending();
-  const fan = tokenSubject(context.session.token.peek());
   const question = await describe({ partner: context.key.partnerName, origin: call.origin });
-  const confirmed = await context.prompts.ask(question);
-  if (!confirmed) throw userCancelled(question.kind);
+  await askSignedInFan(context, question);
+  call.pending();
+}
+
+/**
+ * Shows the question and resolves once the signed-in fan confirms it. Throws BridgeError PCF_USER_CANCELLED when
+ * the fan cancels, does not answer in time, or when the signed-in fan changed while it was open; PCF_BUSY when
+ * another question is open.
+ */
+export async function askSignedInFan(
+  context: Pick<WidgetContext, 'prompts' | 'session'>,
+  question: FanQuestion,
+): Promise<void> {
+  const fan = tokenSubject(context.session.token.peek());
+  if (!(await context.prompts.ask(question))) throw userCancelled(question.kind);
   if (fan === null || tokenSubject(context.session.token.peek()) !== fan)
     throw userCancelled(`${question.kind}: the signed-in fan changed`);
-  call.pending();
 }

@@ -2,7 +2,7 @@ import { effect, signal } from '@preact/signals';
 import type { ApiClient } from './api.ts';
 import type { IncomingCall } from './bridge.ts';
 import { tc } from './common-messages.ts';
-import { userCancelled } from './confirm-with-fan.ts';
+import { askSignedInFan } from './confirm-with-fan.ts';
 import type { FanPrompts } from './fan-prompts.ts';
 import { ApiError } from './problem.ts';
 import type { PublishableKeyInfo } from './publishable-key.ts';
@@ -86,9 +86,8 @@ export class HostConsent {
   }
 
   private async ask(origin: string): Promise<void> {
-    const fan = tokenSubject(this.deps.session.token.peek());
     const partner = this.deps.key.partnerName;
-    const allowed = await this.deps.prompts.ask({
+    await askSignedInFan(this.deps, {
       kind: 'consent',
       title: tc('consentTitle', { partner }),
       intro: tc('consentIntro', { partner, origin }),
@@ -97,9 +96,6 @@ export class HostConsent {
       confirmLabel: tc('allow'),
       cancelLabel: tc('deny'),
     });
-    if (!allowed) throw userCancelled('the read access');
-    if (fan === null || tokenSubject(this.deps.session.token.peek()) !== fan)
-      throw userCancelled('the read access: the signed-in fan changed');
     await this.deps.api.call('PUT', this.path, { origin });
     this.granted.value = true;
   }

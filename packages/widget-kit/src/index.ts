@@ -3,7 +3,7 @@ export { bootWidget, type WidgetDefinition } from './boot.tsx';
 export type { IncomingCall } from './bridge.ts';
 export { BridgeError } from './bridge-error.ts';
 export { tc } from './common-messages.ts';
-export { confirmWithFan, type Requester, userCancelled } from './confirm-with-fan.ts';
+export { confirmWithFan, type Requester } from './confirm-with-fan.ts';
 export { followEventStream } from './event-stream.ts';
 export { FanPrompts, type FanQuestion, type PromptRow } from './fan-prompts.ts';
 export { HostConsent } from './host-consent.ts';

@@ -23,7 +23,6 @@ export type { IdentityPort } from './port.ts';
 async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort>> {
   const users = new IdentityRepository(ctx.db);
   const partnersRepository = new PartnersRepository(ctx.db);
-  const sessionsRepository = new SessionsRepository(ctx.db);
   const keys = new SigningKeys(users);
   await keys.load();
   const identity = new IdentityService({
@@ -37,14 +36,13 @@ async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort
   const partners = new PartnersService({
     partners: partnersRepository,
     users,
-    sessions: sessionsRepository,
     identity,
     keys,
     outbox: ctx.outbox,
     transaction: ctx.transaction,
     widgetSessionTtlSeconds: ctx.config.widgetSessionTtlSeconds,
   });
-  const sessions = new SessionsService({ sessions: sessionsRepository, users });
+  const sessions = new SessionsService({ sessions: new SessionsRepository(ctx.db), users });
   const consents = new ConsentsService({
     consents: new ConsentsRepository(ctx.db),
     partners: partnersRepository,

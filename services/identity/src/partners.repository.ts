@@ -113,12 +113,8 @@ export class PartnersRepository {
     return result.rows.map(toKey);
   }
 
-  async revokeKey(
-    partnerId: string,
-    keyId: string,
-    q: Queryable = this.db,
-  ): Promise<(ApiKey & { cursorAt: string }) | undefined> {
-    const result = await q.query<KeyRow>(
+  async revokeKey(partnerId: string, keyId: string): Promise<(ApiKey & { cursorAt: string }) | undefined> {
+    const result = await this.db.query<KeyRow>(
       `UPDATE identity.api_keys SET revoked_at = coalesce(revoked_at, now())
        WHERE partner_id = $1 AND id = $2 RETURNING ${KEY_COLUMNS}`,
       [partnerId, keyId],

@@ -25,7 +25,6 @@ import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword } from './passwords.ts';
 import type { PublishableKeyInfo } from './port.ts';
 import { randomToken, sha256 } from './secrets.ts';
-import type { SessionsRepository } from './sessions.repository.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** The caller as partners see it: platform admins see every partner, partner admins only their own. */
@@ -37,7 +36,6 @@ export interface PartnerActor {
 export interface PartnersServiceDeps {
   partners: PartnersRepository;
   users: IdentityRepository;
-  sessions: SessionsRepository;
   identity: IdentityService;
   keys: SigningKeys;
   outbox: Outbox;
@@ -135,16 +133,13 @@ export class PartnersService {
   }
 
   /**
-   * Revokes a key. Revoking a secret key also ends every widget session it minted: their tokens are refused by
-   * the platform's session check within seconds (a session minted concurrently is caught by that check too).
+   * Revokes a key. Revoking a secret key also ends every widget session it minted: a session is live only while
+   * its minting key is (SessionsRepository), so their tokens are refused by the platform's session check within
+   * seconds — sessions minted concurrently with the revocation included.
    */
   async revokeKey(actor: PartnerActor, partnerId: string, keyId: string): Promise<ApiKey> {
     await this.getPartner(actor, partnerId);
-    const key = await this.deps.transaction(async (tx) => {
-      const revoked = await this.deps.partners.revokeKey(partnerId, keyId, tx);
-      if (revoked?.kind === 'secret') await this.deps.sessions.revokeMintedBy(keyId, 'api_key_revoked', tx);
-      return revoked;
-    });
+    const key = await this.deps.partners.revokeKey(partnerId, keyId);
     if (!key) throw keyNotFound();
     return key;
   }

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@pcf/kernel';
+import type { Database } from '@pcf/kernel';
 
 /** A live session as its fan sees it in the sessions list. */
 export interface SessionRecord {
@@ -25,6 +25,10 @@ interface SessionRow {
 const LIVE = `s.revoked_at IS NULL AND s.expires_at > now()
   AND NOT EXISTS (SELECT 1 FROM identity.api_keys k WHERE k.id = s.minted_by_key_id AND k.revoked_at IS NOT NULL)`;
 
+const SESSION = `SELECT s.id, s.kind, s.partner_id, p.name AS partner_name, s.created_at, s.expires_at,
+         s.created_at::text AS cursor_at
+  FROM identity.sessions s LEFT JOIN identity.partners p ON p.id = s.partner_id`;
+
 /** Sessions as their fans and the platform's token check see them. The only place with SQL for that. */
 export class SessionsRepository {
   constructor(private readonly db: Database) {}
@@ -44,9 +48,7 @@ export class SessionsRepository {
     after?: { createdAt: string; id: string },
   ): Promise<SessionRecord[]> {
     const result = await this.db.query<SessionRow>(
-      `SELECT s.id, s.kind, s.partner_id, p.name AS partner_name, s.created_at, s.expires_at,
-              s.created_at::text AS cursor_at
-       FROM identity.sessions s LEFT JOIN identity.partners p ON p.id = s.partner_id
+      `${SESSION}
        WHERE s.user_id = $1 AND ${LIVE}
          AND ($3::timestamptz IS NULL OR (s.created_at, s.id) < ($3::timestamptz, $4::uuid))
        ORDER BY s.created_at DESC, s.id DESC LIMIT $2`,
@@ -58,23 +60,10 @@ export class SessionsRepository {
   /** One live session of this user, or undefined (someone else's, ended, or unknown). */
   async findLive(userId: string, sessionId: string): Promise<SessionRecord | undefined> {
     const result = await this.db.query<SessionRow>(
-      `SELECT s.id, s.kind, s.partner_id, p.name AS partner_name, s.created_at, s.expires_at,
-              s.created_at::text AS cursor_at
-       FROM identity.sessions s LEFT JOIN identity.partners p ON p.id = s.partner_id
-       WHERE s.user_id = $1 AND s.id = $2 AND ${LIVE}`,
+      `${SESSION} WHERE s.user_id = $1 AND s.id = $2 AND ${LIVE}`,
       [userId, sessionId],
     );
     return result.rows[0] ? toSession(result.rows[0]) : undefined;
-  }
-
-  /** Ends every live session minted with this partner secret key; returns how many. */
-  async revokeMintedBy(keyId: string, reason: string, q: Queryable = this.db): Promise<number> {
-    const result = await q.query(
-      `UPDATE identity.sessions SET revoked_at = now(), revoked_reason = $2
-       WHERE minted_by_key_id = $1 AND revoked_at IS NULL`,
-      [keyId, reason],
-    );
-    return result.rowCount;
   }
 }
 

@@ -1,11 +1,9 @@
-import { decodeTimeCursor, type Page, toPage, type UserPrincipal } from '@pcf/kernel';
+import { decodeTimeCursor, isUuid, type Page, toPage, type UserPrincipal } from '@pcf/kernel';
 import type { Static } from '@sinclair/typebox';
 import { sessionNotFound, widgetSessionForbidden } from './identity.errors.ts';
 import type { IdentityRepository } from './identity.repository.ts';
 import type { SessionsRepository } from './sessions.repository.ts';
 import type { SessionView } from './sessions.schema.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A fan's sessions: listed, revoked, and checked by the platform on every token (see the kernel's SessionCheck). */
 export class SessionsService {
@@ -13,7 +11,7 @@ export class SessionsService {
 
   /** Whether tokens of the session may still be used (unknown ids and malformed ones are not). */
   async isSessionActive(sessionId: string): Promise<boolean> {
-    return UUID.test(sessionId) && this.deps.sessions.isLive(sessionId);
+    return isUuid(sessionId) && this.deps.sessions.isLive(sessionId);
   }
 
   /** The caller's live sessions, newest first; `current` marks the caller's own. */

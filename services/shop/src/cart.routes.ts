@@ -15,6 +15,7 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
     app.get(
       '/v1/shop/cart',
       {
+        config: { clubScoped: true },
         schema: {
           tags,
           summary: 'Your cart for a club, priced now',
@@ -34,6 +35,7 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
     app.post(
       '/v1/shop/cart/add',
       {
+        config: { clubScoped: true },
         schema: {
           tags,
           summary: 'Add a variant to the cart of its club (409 out_of_stock above the stock)',
@@ -80,7 +82,10 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
 
     app.delete(
       '/v1/shop/cart',
-      { schema: { tags, summary: 'Empty the cart', security, querystring: ClubQuery, response } },
+      {
+        config: { clubScoped: true },
+        schema: { tags, summary: 'Empty the cart', security, querystring: ClubQuery, response },
+      },
       async (request) =>
         cart.clear(
           requireUser(request).userId,
@@ -92,6 +97,7 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
     app.post(
       '/v1/shop/cart/discount',
       {
+        config: { clubScoped: true },
         schema: {
           tags,
           summary: 'Apply a discount code (422 invalid_discount_code)',
@@ -112,6 +118,7 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
     app.delete(
       '/v1/shop/cart/discount',
       {
+        config: { clubScoped: true },
         schema: {
           tags,
           summary: 'Remove the discount code',

@@ -3,13 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { CatalogueRepository } from './catalogue.repository.ts';
 import { clubNotAllowed } from './shop.errors.ts';
 
-/** The routes where a fan chooses a club (by slug) or a product (and so its club) to buy from. */
-const CLUB_ROUTES = new Set([
-  '/v1/shop/cart',
-  '/v1/shop/cart/add',
-  '/v1/shop/cart/discount',
-  '/v1/shop/checkout',
-]);
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route names a club (`club` in body or query) or a product to buy from: ClubScope applies to it. */
+    clubScoped?: boolean;
+  }
+}
 
 /**
  * A widget session minted by a partner's secret key acts for that partner's fan in that partner's club only:
@@ -40,10 +39,10 @@ export class ClubScope {
   }
 }
 
-/** Applies ClubScope to the shop's club-choosing routes, after validation (body and query are typed by then). */
+/** Applies ClubScope to the routes declaring `config.clubScoped`, after validation (body and query are typed then). */
 export function registerClubScope(app: FastifyInstance, scope: ClubScope): void {
   app.addHook('preHandler', async (request) => {
-    if (request.principal?.kind !== 'widget' || !CLUB_ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (request.principal?.kind !== 'widget' || !request.routeOptions.config.clubScoped) return;
     const body = (request.body ?? {}) as { club?: unknown; productId?: unknown };
     const query = (request.query ?? {}) as { club?: unknown };
     await scope.assertAllowed(request.principal, {

@@ -36,7 +36,7 @@ export function ordersRoutes(
     app.post(
       '/v1/shop/checkout',
       {
-        config: { idempotency: 'required' },
+        config: { idempotency: 'required', clubScoped: true },
         schema: {
           tags,
           summary: 'Pay the cart from the wallet (reserve stock → hold → capture → paid; cashback follows)',
