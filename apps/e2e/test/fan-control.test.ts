@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './support/chromium.ts';
-import { type E2E, FAN_PASSWORD, type Fan, startE2E } from './support/harness.ts';
+import { apiCaller, type E2E, FAN_PASSWORD, type Fan, startE2E } from './support/harness.ts';
 import { hostPage, partnerSessionFetcher } from './support/pages.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../artifacts/screenshots/', import.meta.url));
@@ -61,19 +61,7 @@ describe.skipIf(!chromiumAvailable)('the fan stays in control (Chromium, host on
   let e2e: E2E;
   let partnerId: string;
 
-  const api = async (method: string, path: string, token: string, body?: unknown, key?: string) => {
-    const response = await fetch(`${e2e.server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const api = (...call: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(e2e.server.url)(...call);
   const balanceOf = async (token: string) =>
     (await api('GET', '/v1/wallet/balance', token)).body.balance as string;
   /** A sandbox card deposit, waited for until the balance shows it. */

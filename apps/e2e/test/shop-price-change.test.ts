@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './support/chromium.ts';
-import { ADMIN, type E2E, startE2E } from './support/harness.ts';
+import { ADMIN, apiCaller, type E2E, type Json, startE2E } from './support/harness.ts';
 import { hostPage, partnerSessionFetcher } from './support/pages.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures read loosely typed API answers
-type Json = Record<string, any>;
 
 describe.skipIf(!chromiumAvailable)('shop checkout when the price changed (Chromium)', () => {
   let e2e: E2E;
@@ -13,18 +10,7 @@ describe.skipIf(!chromiumAvailable)('shop checkout when the price changed (Chrom
   }, 90_000);
   afterAll(() => e2e?.close());
 
-  const api = async (method: string, path: string, token: string, body?: unknown, key?: string) => {
-    const response = await fetch(`${e2e.server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const api = (...call: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(e2e.server.url)(...call);
 
   it('a one-use code used up elsewhere while the fan confirms: the widget shows old and new totals, the fan accepts the new one', async () => {
     const stamp = Date.now();

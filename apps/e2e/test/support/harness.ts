@@ -101,21 +101,38 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: test fixtures read loosely typed API answers
-type Json = Record<string, any>;
+export type Json = Record<string, any>;
 
-function apiClient(baseUrl: string) {
-  return async (method: string, path: string, body?: unknown, token?: string): Promise<Json> => {
+/** A test's calls to the platform's API as a fan or admin would make them: status and JSON body ({} when empty). */
+export function apiCaller(baseUrl: string) {
+  return async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ status: number; body: Json }> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    return JSON.parse(text) as Json;
+    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
+  };
+}
+
+/** The harness's own set-up calls: the JSON answer, or an error naming the call when it is not 2xx. */
+function apiClient(baseUrl: string) {
+  const call = apiCaller(baseUrl);
+  return async (method: string, path: string, body?: unknown, token?: string): Promise<Json> => {
+    const { status, body: answer } = await call(method, path, token, body);
+    if (status >= 300) throw new Error(`${method} ${path} → ${status}: ${JSON.stringify(answer)}`);
+    return answer;
   };
 }
 
