@@ -71,3 +71,7 @@ export const invalidSignature = () =>
     'invalid_webhook_signature',
     'The webhook signature is missing, invalid or too old',
   );
+
+/** 400 `malformed_webhook`: the body is signed but is not an event we understand; nothing is written. */
+export const malformedWebhook = (detail: string) =>
+  new DomainError('validation', 'malformed_webhook', `The webhook body is not a valid event: ${detail}`);

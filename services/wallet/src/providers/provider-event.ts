@@ -1,6 +1,8 @@
-import { DomainError, inspectText } from '@pcf/kernel';
+import { inspectText } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { malformedWebhook } from '../wallet.errors.ts';
+import { AssetCode } from '../wallet.schema.ts';
 import type { ProviderEvent } from './payment-provider.ts';
 
 /** The event a provider's webhook carries, as our sandbox (and the adapters of real providers) produce it. */
@@ -12,14 +14,10 @@ export const ProviderEventSchema = Type.Object({
   }),
   providerRef: Type.String({ minLength: 1, maxLength: 255 }),
   amount: Type.String({ minLength: 1, maxLength: 80 }),
-  asset: Type.Union(['EUR', 'USD', 'USDC', 'BTC', 'ETH'].map((a) => Type.Literal(a))),
+  asset: AssetCode,
   failureCode: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
 });
 const check = TypeCompiler.Compile(ProviderEventSchema);
-
-/** 400 `malformed_webhook`: the body is signed but is not an event we understand; nothing is written. */
-export const malformedWebhook = (detail: string) =>
-  new DomainError('validation', 'malformed_webhook', `The webhook body is not a valid event: ${detail}`);
 
 /**
  * Reads a verified webhook body: JSON holding one ProviderEvent, with no text that PostgreSQL cannot store.
