@@ -54,7 +54,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
     it("refuses a widget token sent from an origin outside its partner's publishable keys (403)", async () => {
       const { sk } = await partnerWithKeys();
       const session = await mint(sk.secret);
-      const other = await partnerWithKeys('https://other-club.example');
+      await partnerWithKeys('https://other-club.example');
 
       const evil = await balance(session.token, 'https://evil.example');
       expect(evil.statusCode).toBe(403);
@@ -65,7 +65,6 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
       expect(otherSite.statusCode).toBe(403);
       expect(otherSite.json().code).toBe('origin_not_allowed');
       expect((await balance(session.token, 'null')).statusCode).toBe(403);
-      expect(other.partner.id).not.toBe('');
 
       expect((await balance(session.token, SHOP_ORIGIN)).statusCode).toBe(200);
       // The platform's own pages (the widget iframes) and requests without Origin (same-origin GETs) pass.
