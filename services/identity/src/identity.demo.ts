@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, type Outbox, type Queryable, seedOnce } from '@pcf/kernel';
-import type { IdentityService } from './identity.service.ts';
+import type { IdentityService } from './auth.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
 import { hashPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { IdentityPort } from './port.ts';
+import type { IdentityPort } from './identity.port.ts';
 
 /** The HTTP face of IdentityPort, for services running in other processes (mounted under /internal/identity). */
 export function identityInternalRoutes(port: IdentityPort): FastifyPluginAsyncTypebox {

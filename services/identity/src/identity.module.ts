@@ -1,24 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import type { ServiceContext, ServiceInstance, ServiceModule } from '@pcf/kernel';
+import { IdentityRepository, publicUser } from './auth.repository.ts';
+import { identityRoutes } from './auth.routes.ts';
+import { IdentityService, normalizeEmail } from './auth.service.ts';
 import { ConsentsRepository } from './consents.repository.ts';
 import { consentsRoutes } from './consents.routes.ts';
 import { ConsentsService } from './consents.service.ts';
 import { identityDemoBanner, seedIdentityDemo } from './identity.demo.ts';
 import { identityInternalRoutes } from './identity.internal-routes.ts';
-import { IdentityRepository, publicUser } from './identity.repository.ts';
-import { identityRoutes } from './identity.routes.ts';
-import { IdentityService, normalizeEmail } from './identity.service.ts';
+import { type IdentityPort, identityHttpPort } from './identity.port.ts';
 import { PartnersRepository } from './partners.repository.ts';
 import { partnersRoutes } from './partners.routes.ts';
 import { PartnersService } from './partners.service.ts';
 import { hashPassword } from './passwords.ts';
-import { type IdentityPort, identityHttpPort } from './port.ts';
 import { SessionsRepository } from './sessions.repository.ts';
 import { sessionsRoutes } from './sessions.routes.ts';
 import { SessionsService } from './sessions.service.ts';
 import { SigningKeys } from './signing-keys.ts';
 
-export type { IdentityPort } from './port.ts';
+export type { IdentityPort } from './identity.port.ts';
 
 async function create(ctx: ServiceContext): Promise<ServiceInstance<IdentityPort>> {
   const users = new IdentityRepository(ctx.db);

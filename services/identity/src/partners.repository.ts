@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '@pcf/kernel';
+import type { PublishableKeyInfo } from './identity.port.ts';
 import type { ApiKey, Partner } from './identity.schema.ts';
-import type { PublishableKeyInfo } from './port.ts';
 
 interface KeyRow {
   id: string;

@@ -7,9 +7,12 @@ import {
   type Queryable,
   toPage,
 } from '@pcf/kernel';
+import type { IdentityRepository } from './auth.repository.ts';
+import { publicUser } from './auth.repository.ts';
+import type { IdentityService } from './auth.service.ts';
+import { normalizeEmail } from './auth.service.ts';
 import { keyNotFound, partnerNotFound, slugTaken } from './identity.errors.ts';
-import type { IdentityRepository } from './identity.repository.ts';
-import { publicUser } from './identity.repository.ts';
+import type { PublishableKeyInfo } from './identity.port.ts';
 import type {
   ApiKey,
   CreateKeyBody,
@@ -18,12 +21,9 @@ import type {
   User,
   WidgetSessionBody,
 } from './identity.schema.ts';
-import type { IdentityService } from './identity.service.ts';
-import { normalizeEmail } from './identity.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword } from './passwords.ts';
-import type { PublishableKeyInfo } from './port.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { SigningKeys } from './signing-keys.ts';
 

@@ -1,7 +1,7 @@
 import { decodeTimeCursor, isUuid, type Page, toPage, type UserPrincipal } from '@pcf/kernel';
 import type { Static } from '@sinclair/typebox';
+import type { IdentityRepository } from './auth.repository.ts';
 import { sessionNotFound, widgetSessionForbidden } from './identity.errors.ts';
-import type { IdentityRepository } from './identity.repository.ts';
 import type { SessionsRepository } from './sessions.repository.ts';
 import type { SessionView } from './sessions.schema.ts';
 

@@ -9,7 +9,7 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import type { IdentityRepository } from './identity.repository.ts';
+import type { IdentityRepository } from './auth.repository.ts';
 
 /** Ed25519 keys that sign access tokens; the newest active key signs, all active ones are published. */
 export class SigningKeys {

@@ -4,7 +4,7 @@ import { walletModule } from '@pcf/wallet';
 import type { WalletPort } from '@pcf/wallet/port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import type { IdentityPort } from '../src/port.ts';
+import type { IdentityPort } from '../src/identity.port.ts';
 import { ADMIN_ENV, createKey, createPartner, login, PASSWORD, signup } from './helpers.ts';
 
 const SHOP_ORIGIN = 'https://shop.club.example';

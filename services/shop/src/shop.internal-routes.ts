@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { ShopPort } from './port.ts';
+import type { ShopPort } from './shop.port.ts';
 
 /** The HTTP face of ShopPort (mounted under /internal/shop, behind the service token). */
 export function shopInternalRoutes(port: ShopPort): FastifyPluginAsyncTypebox {

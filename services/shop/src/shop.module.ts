@@ -23,13 +23,13 @@ import { formatEur } from './money.ts';
 import { OrdersRepository } from './orders.repository.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import { OrdersService } from './orders.service.ts';
-import { type ShopPort, shopHttpPort } from './port.ts';
 import { PromotionsRepository } from './promotions.repository.ts';
 import { ProvenanceSigner } from './provenance.ts';
 import { seedShopDemo } from './shop.demo.ts';
 import { shopInternalRoutes } from './shop.internal-routes.ts';
+import { type ShopPort, shopHttpPort } from './shop.port.ts';
 
-export type { ShopPort } from './port.ts';
+export type { ShopPort } from './shop.port.ts';
 
 /** The in-process port plus the saga's maintenance entry points (tests and operators drive them directly). */
 export interface ShopPortInProcess extends ShopPort {

@@ -4,7 +4,6 @@ import type { ActivityRepository } from './activity.repository.ts';
 import type { BalanceChange, Ledger } from './ledger.service.ts';
 import type { Operations } from './operations.ts';
 import type { HoldRecord, PaymentsRepository } from './payments.repository.ts';
-import type { CreditRequest, CreditView, HoldRequest, HoldView, WalletPort } from './port.ts';
 import {
   captureTooLarge,
   holdNotActive,
@@ -12,6 +11,7 @@ import {
   notCaptured,
   refundTooLarge,
 } from './wallet.errors.ts';
+import type { CreditRequest, CreditView, HoldRequest, HoldView, WalletPort } from './wallet.port.ts';
 
 export interface PaymentsServiceDeps {
   ledger: Ledger;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
-import type { CreditRequest, HoldRequest, WalletPort } from './port.ts';
+import type { CreditRequest, HoldRequest, WalletPort } from './wallet.port.ts';
 
 const Key = Type.String({ minLength: 1, maxLength: 255 });
 const Amount = Type.String({ maxLength: 80 });

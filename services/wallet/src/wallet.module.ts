@@ -7,6 +7,8 @@ import {
   type ServiceInstance,
   type ServiceModule,
 } from '@pcf/kernel';
+import { walletRoutes } from './accounts.routes.ts';
+import { WalletService } from './accounts.service.ts';
 import { ActivityRepository } from './activity.repository.ts';
 import { BalanceNotifier } from './balance-notifier.ts';
 import { DepositsService } from './deposits.service.ts';
@@ -17,17 +19,15 @@ import { Ledger } from './ledger.service.ts';
 import { Operations } from './operations.ts';
 import { PaymentsRepository } from './payments.repository.ts';
 import { PaymentsService } from './payments.service.ts';
-import { type WalletPort, walletHttpPort } from './port.ts';
 import { ConfigPriceFeed } from './prices.ts';
 import { SandboxPaymentProvider } from './providers/sandbox-provider.ts';
+import { streamRoutes } from './stream.routes.ts';
 import { seedWalletDemo } from './wallet.demo.ts';
 import { walletInternalRoutes } from './wallet.internal-routes.ts';
-import { walletRoutes } from './wallet.routes.ts';
-import { WalletService } from './wallet.service.ts';
-import { streamRoutes } from './wallet.stream.ts';
-import { webhookRoutes } from './wallet.webhook-routes.ts';
+import { type WalletPort, walletHttpPort } from './wallet.port.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
-export type { WalletPort } from './port.ts';
+export type { WalletPort } from './wallet.port.ts';
 
 /** Everything the wallet is made of, wired; tests and the simulation use the same assembly. */
 export function assembleWallet(ctx: ServiceContext) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { postgresBackend, type TestPlatform } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WalletPort } from '../src/port.ts';
+import type { WalletPort } from '../src/wallet.port.ts';
 import { audit, balanceOf, fund, newFan, send, startWalletPlatform } from './support.ts';
 
 const postgres = postgresBackend();

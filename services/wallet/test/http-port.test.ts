@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InternalHttpClient } from '@pcf/kernel';
 import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WalletPort, walletHttpPort } from '../src/port.ts';
+import { type WalletPort, walletHttpPort } from '../src/wallet.port.ts';
 import { balanceOf, newFan, startWalletPlatform } from './support.ts';
 
 describe('payment port over HTTP (how other processes call the wallet)', () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECIPIENT_LOOKUPS } from '../src/accounts.service.ts';
 import { SANDBOX_WEBHOOK_PATH } from '../src/providers/sandbox-provider.ts';
 import { SIGNATURE_HEADER, signPayload } from '../src/providers/webhook-signature.ts';
-import { RECIPIENT_LOOKUPS } from '../src/wallet.service.ts';
 import { balanceOf, type Fan, fund, newFan, send, startWalletPlatform, WEBHOOK_SECRET } from './support.ts';
 
 /** Amounts, conversions, webhooks and recipient look-ups: what the wallet refuses before any SQL. */

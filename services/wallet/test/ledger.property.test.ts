@@ -3,7 +3,7 @@ import { DomainError, formatMinor } from '@pcf/kernel';
 import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WalletPort } from '../src/port.ts';
+import type { WalletPort } from '../src/wallet.port.ts';
 import { type Fan, fund, newFan, send, startWalletPlatform } from './support.ts';
 
 const FANS = 3;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentsService } from '../src/payments.service.ts';
-import type { WalletPort } from '../src/port.ts';
+import type { WalletPort } from '../src/wallet.port.ts';
 import { audit, balanceOf, type Fan, fund, newFan, startWalletPlatform } from './support.ts';
 
 describe.each(testBackends())('payment port on $name', (backend) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { identityModule } from '@pcf/identity';
 import { startTestPlatform, type TestBackend, type TestPlatform } from '@pcf/kernel/testing';
-import type { WalletPort } from '../src/port.ts';
 import { walletModule } from '../src/wallet.module.ts';
+import type { WalletPort } from '../src/wallet.port.ts';
 
 export const ADMIN = { email: 'root@wallet.test', password: 'root-password-123' };
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789abcdef';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireAccountOwner, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
+import type { IdentityService } from './auth.service.ts';
 import { LoginBody, RefreshBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
-import type { IdentityService } from './identity.service.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 const tags = ['auth'];

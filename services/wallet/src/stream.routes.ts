@@ -1,7 +1,7 @@
 import { requireUser } from '@pcf/kernel';
 import type { FastifyPluginAsync } from 'fastify';
+import type { WalletService } from './accounts.service.ts';
 import type { BalanceNotifier } from './balance-notifier.ts';
-import type { WalletService } from './wallet.service.ts';
 
 const HEARTBEAT_MS = 15_000;
 

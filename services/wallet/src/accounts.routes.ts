@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
+import type { WalletService } from './accounts.service.ts';
 import type { DepositsService } from './deposits.service.ts';
 import type { JournalService } from './journal.service.ts';
 import {
@@ -19,7 +20,6 @@ import {
   TransactionsPage,
   TransactionsQuery,
 } from './wallet.schema.ts';
-import type { WalletService } from './wallet.service.ts';
 
 const tags = ['wallet'];
 const security = [{ bearer: [] }];

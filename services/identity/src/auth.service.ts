@@ -8,6 +8,7 @@ import {
   type RateLimitStore,
   TtlCache,
 } from '@pcf/kernel';
+import { type IdentityRepository, type NewUser, publicUser, type UserRecord } from './auth.repository.ts';
 import { handleCandidate } from './handles.ts';
 import {
   emailTaken,
@@ -16,7 +17,6 @@ import {
   refreshTokenReused,
   userNotFound,
 } from './identity.errors.ts';
-import { type IdentityRepository, type NewUser, publicUser, type UserRecord } from './identity.repository.ts';
 import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
