@@ -10,6 +10,8 @@ import {
   driftWarning,
   machineFacts,
   markdownReport,
+  type StartupMeasurement,
+  startupTable,
   targetMet,
   verdictLine,
 } from './lib/report.ts';
@@ -85,6 +87,34 @@ async function measurePlatform(
   }
 }
 
+/**
+ * Time to ready of the embedded default, fresh then restarted on the same data directory: `npm start`'s bundle
+ * (the target rows), then the sources through tsx (informational, the way it started before).
+ */
+async function measureStartup(settings: BenchSettings): Promise<StartupMeasurement[]> {
+  const results: StartupMeasurement[] = [];
+  for (const viaTsx of [false, true]) {
+    const how = viaTsx ? 'tsx apps/server/src/main.ts' : 'npm start (bundle)';
+    let dataDir: string | undefined;
+    for (const kind of ['fresh', 'restart'] as const) {
+      const platform = await startPlatform({
+        root,
+        rateLimit: settings.rateLimit,
+        name: `startup-${kind}`,
+        viaTsx,
+        ...(dataDir ? { dataDir } : {}),
+      });
+      dataDir = platform.dataDir;
+      if (kind === 'fresh') dataDirs.push(dataDir);
+      await stopChild(platform.server);
+      const readyMs = platform.server.readyMs;
+      say(`  start-up, ${kind} data directory, ${how}: ready after ${(readyMs / 1000).toFixed(2)} s`);
+      results.push({ label: `${how}, ${kind} data directory`, kind, target: !viaTsx, readyMs });
+    }
+  }
+  return results;
+}
+
 async function run(settings: BenchSettings, scenario: Parameters<typeof measure>[0]): Promise<Measurement> {
   say(`  ${scenario.label}: ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s…`);
   const result = await measure(scenario, settings);
@@ -109,6 +139,8 @@ async function main(): Promise<void> {
     ? await measurePlatform(settings, { LOG_LEVEL: 'warn' }, ' (LOG_LEVEL=warn)')
     : [];
   const baselineAfter = await measureBaseline(settings, 'after');
+  say('measuring start-up…');
+  const startup = await measureStartup(settings);
 
   const report: BenchReport = {
     date,
@@ -120,9 +152,12 @@ async function main(): Promise<void> {
     healthz,
     me,
     extras,
+    startup,
   };
   say('');
   say(consoleTable(report));
+  say('');
+  say(startupTable(report));
   say('');
   const warning = driftWarning(report);
   if (warning) say(warning);

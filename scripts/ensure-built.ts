@@ -1,11 +1,13 @@
 /**
- * Builds the front-end (SDK, widget pages) when its output is missing or older than its sources.
+ * Builds the front-end (SDK, widget pages) when its output is missing or older than its sources, and — before
+ * `npm start` only — the server bundle (scripts/build-server.ts), so that start-up runs JavaScript, not tsx.
  * Run before `npm start` and before the tests; `npm run build` always rebuilds.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, SERVER_BUNDLE } from './build-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,6 +40,14 @@ function oldestOutput(paths: string[]): number {
   return Math.min(...paths.map((p) => statSync(join(ROOT, p), { throwIfNoEntry: false })?.mtimeMs ?? 0));
 }
 
+/** Sources of the server bundle: every TypeScript file it takes in (migrations are read at run time). */
+const SERVER_SOURCES = [
+  'apps/server/src',
+  'packages/kernel/src',
+  ...readdirSync(join(ROOT, 'services')).map((service) => `services/${service}/src`),
+  'package-lock.json',
+];
+
 export function ensureBuilt(): void {
   for (const target of TARGETS) {
     const sources = Math.max(...target.sources.map((s) => newestMtime(join(ROOT, s))));
@@ -50,9 +60,20 @@ export function ensureBuilt(): void {
   }
 }
 
+/** Rebuilds the server bundle when a source is newer than it. */
+export async function ensureServerBuilt(): Promise<void> {
+  const sources = Math.max(...SERVER_SOURCES.map((s) => newestMtime(join(ROOT, s))));
+  if (oldestOutput([SERVER_BUNDLE]) >= sources) return;
+  process.stdout.write('building the server bundle (output missing or stale)…\n');
+  await buildServer();
+}
+
 /** Vitest global setup (PCF_SKIP_BUILD=1 skips it, e.g. while iterating on back-end tests only). */
 export default function setup(): void {
   if (process.env.PCF_SKIP_BUILD !== '1') ensureBuilt();
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureBuilt();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  ensureBuilt();
+  await ensureServerBuilt();
+}

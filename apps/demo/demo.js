@@ -10,6 +10,7 @@
       title: 'AS Monaco — Fan zone',
       language: 'Language',
       theme: 'Theme',
+      auto: 'Automatic',
       dark: 'Dark',
       light: 'Light',
       intro:
@@ -33,13 +34,21 @@
 
   for (const el of document.querySelectorAll('.origin')) el.textContent = origin;
   for (const el of document.querySelectorAll('.pk')) el.textContent = apiKey;
+  const state = { locale: 'fr', theme: 'auto' };
+  // A plain iframe takes its language and theme from its URL (it has no SDK to tell it).
   const iframe = document.getElementById('plain-iframe');
-  iframe.src = `${origin}/widgets/wallet-widget.html?pk=${encodeURIComponent(apiKey)}`;
+  const showPlainIframe = () => {
+    const query = new URLSearchParams({ pk: apiKey, locale: state.locale, theme: state.theme });
+    iframe.src = `${origin}/widgets/wallet-widget.html?${query}`;
+  };
+  showPlainIframe();
 
   const log = document.getElementById('event-log');
+  const timeFormat = () =>
+    new Intl.DateTimeFormat(state.locale === 'en' ? 'en-GB' : 'fr-FR', { timeStyle: 'medium' });
   const record = (widget, type, data) => {
     const item = document.createElement('li');
-    const time = new Date().toLocaleTimeString();
+    const time = timeFormat().format(new Date());
     const label = document.createElement('span');
     label.className = 'type';
     label.textContent = `${widget}.${type}`;
@@ -53,8 +62,12 @@
     record('demo', 'error', { message: 'The SDK did not load (is the front-end built? npm run build)' });
     return;
   }
-  const state = { locale: 'fr', theme: 'dark' };
-  const pcf = new window.PaieCashFan({ apiKey, environment: { baseUrl: origin }, locale: state.locale });
+  const pcf = new window.PaieCashFan({
+    apiKey,
+    environment: { baseUrl: origin },
+    locale: state.locale,
+    appearance: { theme: state.theme },
+  });
   // Height changes are frequent and say little: the log shows everything else.
   pcf.on('*', (event) => event.event !== 'resize' && record(event.widget, event.event, event.data));
   for (const name of WIDGETS) pcf[name].mount(`#${name}`);
@@ -97,11 +110,13 @@
     state.locale = event.target.value;
     applyLocale();
     updateWidgets();
+    showPlainIframe();
   });
   document.getElementById('theme').addEventListener('change', (event) => {
     state.theme = event.target.value;
-    document.documentElement.classList.toggle('light', state.theme === 'light');
+    document.documentElement.dataset.theme = state.theme;
     updateWidgets();
+    showPlainIframe();
   });
 
   const output = document.getElementById('rest-output');

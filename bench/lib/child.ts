@@ -9,11 +9,13 @@ export interface ChildServer {
   process: ChildProcess;
   /** Last few kilobytes the child wrote to stderr (for error messages). */
   stderrTail(): string;
+  /** Milliseconds from spawning the process to its first 200 on the ready path (polled every 50 ms). */
+  readyMs: number;
 }
 
 export interface StartOptions {
   name: string;
-  /** Script run with `node <NODE_FLAGS> --import tsx <script>`, relative to cwd. */
+  /** Script run with `node <NODE_FLAGS> --import tsx <script>` (a .mjs bundle: without tsx), relative to cwd. */
   script: string;
   cwd: string;
   env: Record<string, string>;
@@ -49,9 +51,15 @@ export async function freePort(): Promise<number> {
  */
 export async function startChild(options: StartOptions): Promise<ChildServer> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
+  const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, ...(options.extraNodeFlags ?? []), '--import', 'tsx', options.script],
+    [
+      ...NODE_FLAGS,
+      ...(options.extraNodeFlags ?? []),
+      ...(options.script.endsWith('.mjs') ? [] : ['--import', 'tsx']),
+      options.script,
+    ],
     {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
@@ -63,10 +71,17 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
   child.stderr?.on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
   });
-  const server: ChildServer = { name: options.name, baseUrl, process: child, stderrTail: () => tail.trim() };
+  const server: ChildServer = {
+    name: options.name,
+    baseUrl,
+    process: child,
+    stderrTail: () => tail.trim(),
+    readyMs: 0,
+  };
   running.add(server);
   child.once('exit', () => running.delete(server));
   await waitUntilReady(server, options.readyPath, options.readyTimeoutMs ?? 120_000);
+  server.readyMs = performance.now() - spawnedAt;
   return server;
 }
 
@@ -88,7 +103,7 @@ async function waitUntilReady(server: ChildServer, path: string, timeoutMs: numb
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(
     `${server.name} was not ready after ${timeoutMs} ms (${lastProblem})${describeTail(server)}`,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connectPlatform, fundWallet, newFan, login as signIn } from '@pcf/kernel/testing';
 
 /** A fan signed up through the API, with an access token for their own requests. */
 export interface Fan {
@@ -11,19 +12,6 @@ export const BENCH_PASSWORD = 'BenchPassword-2026';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-async function postJson(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
 }
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping the order of the results. */
@@ -48,38 +36,24 @@ export async function mapBounded<T, R>(
 /** Signs up `count` fans through POST /v1/auth/signup, `concurrency` at a time (argon2 hashing is slow). */
 export async function signUpFans(baseUrl: string, count: number, concurrency: number): Promise<Fan[]> {
   const run = randomBytes(4).toString('hex');
+  const platform = connectPlatform(baseUrl);
   const indexes = Array.from({ length: count }, (_, i) => i);
   return mapBounded(indexes, concurrency, async (i) => {
-    const email = `fan-${run}-${i}@bench.paiecashfan.dev`;
-    const { status, body } = await postJson(`${baseUrl}/v1/auth/signup`, {
-      email,
+    const fan = await newFan(platform, `Bench Fan ${i}`, {
+      email: `fan-${run}-${i}@bench.paiecashfan.dev`,
       password: BENCH_PASSWORD,
-      displayName: `Bench Fan ${i}`,
     });
-    const user = isRecord(body) && isRecord(body.user) ? body.user : null;
-    if (
-      status !== 201 ||
-      !isRecord(body) ||
-      typeof body.accessToken !== 'string' ||
-      typeof user?.id !== 'string'
-    ) {
-      throw new Error(`signup of ${email} failed: ${status} ${JSON.stringify(body)}`);
-    }
-    return { id: user.id, email, token: body.accessToken };
+    return { id: fan.id, email: fan.email, token: fan.token };
   });
 }
 
 /** POST /v1/auth/login; returns the access token. */
 export async function login(baseUrl: string, email: string, password: string): Promise<string> {
-  const { status, body } = await postJson(`${baseUrl}/v1/auth/login`, { email, password });
-  if (status !== 200 || !isRecord(body) || typeof body.accessToken !== 'string') {
-    throw new Error(`login as ${email} failed: ${status} ${JSON.stringify(body)}`);
-  }
-  return body.accessToken;
+  return (await signIn(connectPlatform(baseUrl), email, password)).token;
 }
 
 /**
- * Funds fans through the API (sandbox deposit flow): POST /v1/wallet/deposit, then polls
+ * Funds fans through the API (sandbox deposit flow, `fundWallet`): POST /v1/wallet/deposit, then polls
  * GET /v1/wallet/deposits/:id until the sandbox provider's webhook has confirmed it.
  */
 export async function depositForFans(
@@ -89,28 +63,8 @@ export async function depositForFans(
   asset: string,
   concurrency: number,
 ): Promise<void> {
-  await mapBounded(fans, concurrency, async (fan) => {
-    const auth = { authorization: `Bearer ${fan.token}` };
-    const { status, body } = await postJson(
-      `${baseUrl}/v1/wallet/deposit`,
-      { amount, asset, method: 'card' },
-      { ...auth, 'idempotency-key': `bench-deposit-${fan.id}` },
-    );
-    if (status !== 202 || !isRecord(body) || typeof body.id !== 'string') {
-      throw new Error(`deposit for ${fan.email} failed: ${status} ${JSON.stringify(body)}`);
-    }
-    const deadline = Date.now() + 30_000;
-    let state: unknown = body.status;
-    while (state !== 'confirmed') {
-      if (state === 'declined' || Date.now() > deadline) {
-        throw new Error(`deposit ${body.id} for ${fan.email} was not confirmed (status ${String(state)})`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const poll = await fetch(`${baseUrl}/v1/wallet/deposits/${body.id}`, { headers: auth });
-      const deposit: unknown = await poll.json().catch(() => null);
-      state = isRecord(deposit) ? deposit.status : `HTTP ${poll.status}`;
-    }
-  });
+  const platform = connectPlatform(baseUrl);
+  await mapBounded(fans, concurrency, (fan) => fundWallet(platform, fan, amount, asset, 30_000));
 }
 
 export interface AuditResult {

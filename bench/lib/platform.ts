@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_BUNDLE } from '../../scripts/build-server.ts';
+import { ensureServerBuilt } from '../../scripts/ensure-built.ts';
 import { type ChildServer, freePort, startChild } from './child.ts';
 
 /** The demo fan seeded by the embedded default (services/identity/src/identity.demo.ts). */
@@ -14,6 +16,10 @@ export interface PlatformOptions {
   name?: string;
   /** Node flags for the child, after npm start's (e.g. --cpu-prof). */
   extraNodeFlags?: string[];
+  /** An existing data directory (a restart); default: a fresh temporary one. */
+  dataDir?: string;
+  /** Run the TypeScript sources through tsx instead of npm start's bundle (the "before" of the start-up row). */
+  viaTsx?: boolean;
 }
 
 export interface RunningPlatform {
@@ -21,12 +27,16 @@ export interface RunningPlatform {
   dataDir: string;
 }
 
-/** Starts apps/server/src/main.ts on a free port with a fresh data directory, and waits for /readyz. */
+/**
+ * Starts the platform as `npm start` does (its bundle, apps/server/dist/main.mjs, built first if stale) on a free
+ * port, with a fresh data directory unless one is given, and waits for /readyz.
+ */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pcf-bench-'));
+  if (!options.viaTsx) await ensureServerBuilt();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pcf-bench-')));
   const started = startChild({
     name: options.name ?? 'platform',
-    script: 'apps/server/src/main.ts',
+    script: options.viaTsx ? 'apps/server/src/main.ts' : SERVER_BUNDLE,
     cwd: options.root,
     port: await freePort(),
     readyPath: '/readyz',
@@ -41,7 +51,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   try {
     return { server: await started, dataDir };
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
 }

@@ -30,6 +30,38 @@ export interface BenchReport {
   me: Measurement;
   /** Informational rows (e.g. the platform with LOG_LEVEL=warn); not part of the target. */
   extras: Measurement[];
+  /** Time to ready of the embedded default (spawn → first 200 on /readyz), fresh and restarted. */
+  startup: StartupMeasurement[];
+}
+
+/** One start of the platform: how it was run and how long it took to answer /readyz. */
+export interface StartupMeasurement {
+  label: string;
+  /** 'fresh': an empty data directory (migrations, demo seeding); 'restart': the directory of the previous start. */
+  kind: 'fresh' | 'restart';
+  /** true for `npm start`'s way (the bundle): the rows the targets apply to. */
+  target: boolean;
+  readyMs: number;
+}
+
+/** Start-up targets of the embedded default (issue 9), in milliseconds. */
+export const STARTUP_TARGET_MS = { fresh: 5_000, restart: 2_000 } as const;
+
+function startupRows(report: BenchReport): string[][] {
+  return report.startup.map((s) => [
+    s.label,
+    formatNumber(s.readyMs / 1000, 2),
+    s.target
+      ? `< ${STARTUP_TARGET_MS[s.kind] / 1000} s: ${s.readyMs < STARTUP_TARGET_MS[s.kind] ? 'met' : 'MISSED'}`
+      : '(info)',
+  ]);
+}
+
+const STARTUP_HEADER = ['Start-up (embedded default, demo on)', 'Ready after (s)', 'Target'];
+
+/** The start-up table for the terminal and the report. */
+export function startupTable(report: BenchReport): string {
+  return markdownTable(STARTUP_HEADER, startupRows(report));
 }
 
 export function machineFacts(): MachineFacts {
@@ -148,6 +180,11 @@ export const WALLET_SECTION = [
   'pool, sends on PGlite) is a separate command, `npx tsx bench/wallet.ts` (or `npm run bench -- --wallet`); its',
   'method, figures and targets are in [benchmarks-wallet.md](benchmarks-wallet.md).',
   '',
+  '## Hot path and start-up',
+  '',
+  'CPU per request before and after the plugins of issue 9, profiles, and start-up CPU time (bundle against tsx):',
+  '[benchmarks-hot-path.md](benchmarks-hot-path.md).',
+  '',
 ];
 
 export function markdownReport(report: BenchReport): string {
@@ -189,14 +226,15 @@ export function markdownReport(report: BenchReport): string {
     '## Method',
     '',
     '- `bench/run.ts` (the orchestrator) runs autocannon in its own process and starts every server under test',
-    "  as a child process with `node --max-semi-space-size=64 --import tsx` (`npm start`'s flags, the same for",
-    '  every server), so the load generator and the servers never share an event',
+    "  as a child process with `node --max-semi-space-size=64` (`npm start`'s flags, the same for every server;",
+    '  the baseline through `--import tsx`, the platform as `npm start` runs it: its esbuild bundle',
+    '  `apps/server/dist/main.mjs`), so the load generator and the servers never share an event',
     '  loop. All servers are started in the same run, on the same machine, with the same settings, one after',
     '  the other (one server at a time): baseline, platform, platform with `LOG_LEVEL=warn` (informational),',
     '  baseline again.',
     '- **Baseline**: `bench/baseline-server.ts`, a bare Fastify 5 server answering `GET /` with',
     '  `{"hello":"world"}`, logger off.',
-    '- **Platform**: `apps/server/src/main.ts`, the real server in its embedded default (every service in one',
+    '- **Platform**: `apps/server/src/main.ts` (bundled), the real server in its embedded default (every service in one',
     '  process, PGlite in a fresh temporary `PCF_DATA_DIR`, in-memory bus, demo data seeded). Its request',
     '  logging stays on (one JSON line per request, the production configuration); its stdout goes to /dev/null.',
     '- The rate limiter stays on and counts every request, but `PCF_RATE_LIMIT_IP` and `PCF_RATE_LIMIT_USER`',
@@ -235,6 +273,15 @@ export function markdownReport(report: BenchReport): string {
     `- \`GET /healthz\` / baseline: **${healthzRatio}×**`,
     `- \`GET /v1/auth/me\` / baseline: **${meRatio}×**`,
     ...(warning ? ['', `**${warning}**`] : []),
+    '',
+    '## Start-up',
+    '',
+    'Spawn to the first 200 on `/readyz` (polled every 50 ms) of the embedded default with every service and demo',
+    "seeding: on an empty data directory (PGlite's initdb, migrations, demo data), then again on the same directory.",
+    "`npm start`'s way runs the esbuild bundle that `npm run build`/`prestart` writes (apps/server/dist/main.mjs);",
+    'the informational rows start the TypeScript sources through tsx, as `npm start` did before.',
+    '',
+    ...(report.startup.length ? [startupTable(report)] : ['(not measured in this run)']),
     '',
     '## Target',
     '',

@@ -4,11 +4,12 @@
  * emits per-file declarations and declarationBundle() below joins the ones the entry reaches into one file.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ESM_OPTIONS, IIFE_OPTIONS } from './bundle-options.ts';
+import { contractDeclarations } from './contract-declarations.ts';
 
 const root = new URL('.', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -45,10 +46,14 @@ try {
     join(root, 'src/index.ts'),
     protocolSource,
   ]);
-  const bundled = declarationBundle(join(out, 'sdk/src/index.d.ts'), (specifier, from) =>
-    specifier === '@pcf/widget-kit/protocol'
-      ? join(out, 'widget-kit/src/protocol.d.ts')
-      : resolve(dirname(from), specifier.replace(/\.ts$/, '.d.ts')),
+  const contracts = await writeContractDeclarations(out);
+  const bundled = declarationBundle(
+    join(out, 'sdk/src/index.d.ts'),
+    (specifier, from) =>
+      contracts.get(specifier) ??
+      (specifier === '@pcf/widget-kit/protocol'
+        ? join(out, 'widget-kit/src/protocol.d.ts')
+        : resolve(dirname(from), specifier.replace(/\.ts$/, '.d.ts'))),
   );
   const dts = join(dist, 'paiecashfan-sdk.d.ts');
   writeFileSync(dts, bundled);
@@ -56,6 +61,36 @@ try {
   execFileSync(tsc, [...COMPILER_FLAGS, '--noEmit', '--types', '', dts], { stdio: 'inherit' });
 } finally {
   rmSync(out, { recursive: true, force: true });
+}
+
+/**
+ * The services' contract types the SDK imports (`@pcf/<service>/contract`), printed standalone from their schemas into
+ * one declaration file per contract; returns specifier → file.
+ */
+async function writeContractDeclarations(dir: string): Promise<Map<string, string>> {
+  const wanted = new Map<string, Set<string>>();
+  const visit = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else
+        for (const [, list, specifier] of readFileSync(path, 'utf8').matchAll(
+          /^(?:import|export) type \{([^}]*)\} from '(@pcf\/[\w-]+\/contract)';$/gm,
+        )) {
+          const names = wanted.get(specifier as string) ?? new Set<string>();
+          for (const name of (list as string).split(',')) if (name.trim()) names.add(name.trim());
+          wanted.set(specifier as string, names);
+        }
+    }
+  };
+  visit(join(dir, 'sdk'));
+  const files = new Map<string, string>();
+  for (const [specifier, names] of wanted) {
+    const file = join(dir, `${specifier.replace(/\W+/g, '-')}.d.ts`);
+    writeFileSync(file, `${await contractDeclarations(specifier, [...names].sort())}\n`);
+    files.set(specifier, file);
+  }
+  return files;
 }
 
 /** Joins the declaration files reachable from `entry` into one module that exports what the entry exports. */
@@ -69,8 +104,8 @@ function declarationBundle(entry: string, resolveFile: (specifier: string, from:
     seen.add(file);
     const text = readFileSync(file, 'utf8');
     for (const [, , specifier] of text.matchAll(IMPORT)) visit(resolveFile(specifier as string, file));
-    if (/\bimport\(|\bas\s+\w+\s*[,}]/.test(text.replace(IMPORT, '')))
-      throw new Error(`${file}: unsupported import form`);
+    const code = text.replace(IMPORT, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    if (/\bimport\(|\bas\s+\w+\s*[,}]/.test(code)) throw new Error(`${file}: unsupported import form`);
     const body = text
       .replace(IMPORT, '')
       .replace(/^export \{\};$/gm, '')

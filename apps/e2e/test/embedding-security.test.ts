@@ -58,6 +58,36 @@ describe.skipIf(!chromiumAvailable)('embedding security and resilience (Chromium
     expect(balance.ok).toBe(false);
   });
 
+  it('a host whose origin the key does not allow gets PCF_ORIGIN_DENIED at once, not the 10 s timeout, and no warning flood', async () => {
+    e2e.strangerHost.page('/stranger-denied.html', walletHostPage(e2e));
+    const page = await e2e.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
+    await page.goto(`${e2e.strangerHost.origin}/stranger-denied.html`);
+    const outcome = await page.evaluate(async () => {
+      const { pcf } = window as unknown as HostWindow;
+      const started = performance.now();
+      const code = await pcf.wallet.getBalance().then(
+        () => 'resolved',
+        (error: { code?: string }) => error.code,
+      );
+      return { code, elapsed: performance.now() - started };
+    });
+    expect(outcome.code).toBe('PCF_ORIGIN_DENIED');
+    // The widget's denial, not the handshake giving up (PCF_TIMEOUT after 10 s).
+    expect(outcome.elapsed).toBeLessThan(9_000);
+    await expect
+      .poll(async () => (await events(page)).filter((e) => e.type === 'error'), { timeout: 5_000 })
+      .toEqual([
+        { widget: 'wallet', type: 'error', data: { code: 'PCF_ORIGIN_DENIED', message: expect.any(String) } },
+      ]);
+    await page.waitForTimeout(1_000);
+    expect((await events(page)).filter((e) => e.type === 'ready')).toEqual([]);
+    expect(warnings.filter((text) => /postMessage|frame-ancestors|Refused to frame/.test(text))).toEqual([]);
+  });
+
   it('an unknown publishable key renders a clear error, loads no data and answers nothing', async () => {
     e2e.host.page(
       '/unknown-key.html',

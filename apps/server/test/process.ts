@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { fetchApi, type HttpMethod } from '@pcf/kernel/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -28,7 +29,11 @@ export async function startServer(env: Record<string, string>, args: string[] = 
     out += chunk;
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    // A loaded machine (two cores shared by parallel suites) may need longer: PCF_TEST_START_TIMEOUT_MS.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, Number(process.env.PCF_TEST_START_TIMEOUT_MS) || 30_000);
     const check = () => {
       const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
       if (match?.[1]) {
@@ -100,21 +105,17 @@ export type ApiCall = (
   init?: CallOptions,
 ) => Promise<{ status: number; body: Record<string, unknown> }>;
 
-/** JSON calls to a running server, as a client would make them. */
+/** JSON calls to a running server, as a client would make them (over `@pcf/kernel/testing`'s `fetchApi`). */
 export function apiClient(baseUrl: string): ApiCall {
+  const api = fetchApi(baseUrl);
   return async (path, init = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    const { status, body } = await api.request({
+      method: (init.method ?? 'GET') as HttpMethod,
+      url: path,
+      ...(init.token ? { token: init.token } : {}),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.key ? { idempotencyKey: init.key } : {}),
     });
-    return {
-      status: response.status,
-      body: ((await response.json().catch(() => null)) ?? {}) as Record<string, unknown>,
-    };
+    return { status, body };
   };
 }

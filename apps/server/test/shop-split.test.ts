@@ -199,9 +199,23 @@ describe.skipIf(!databaseServer || !redisUrl)(
           body: { club },
         }).catch(() => ({ status: 0, body: {} as Body }));
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      // Checkouts start one every 15 ms; the wallet dies in the middle of them.
-      const first = Promise.all(fans.map((_, i) => sleep(i * 15).then(() => checkout(i))));
-      await sleep(150);
+      // Checkouts start one every 15 ms; the wallet dies as soon as the first one is paid, with the rest in flight
+      // (a fixed delay raced the machine's speed: under load no checkout had finished when the wallet died).
+      let firstPaid: () => void = () => {};
+      const onePaid = new Promise<void>((resolve) => {
+        firstPaid = resolve;
+      });
+      const first = Promise.all(
+        fans.map((_, i) =>
+          sleep(i * 15)
+            .then(() => checkout(i))
+            .then((result) => {
+              if (result.status === 201) firstPaid();
+              return result;
+            }),
+        ),
+      );
+      await Promise.race([onePaid, first]);
       await processes.wallet!.stop('SIGKILL');
       const firstResults = await first;
       expect(firstResults.some((r) => r.status === 201)).toBe(true);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { identityHttpPort } from '@pcf/identity/port';
-import { InternalHttpClient, TokenVerifier } from '@pcf/kernel';
+import { identityPort } from '@pcf/identity/port';
+import { InternalHttpClient, portClient, TokenVerifier } from '@pcf/kernel';
 import { createPostgresDatabase } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from './process.ts';
@@ -90,7 +90,7 @@ describe.skipIf(!databaseServer || !redisUrl)(
     });
 
     it("offers identity's port over HTTP, behind the service token", async () => {
-      const port = identityHttpPort(new InternalHttpClient('identity', identity.url, token));
+      const port = portClient(identityPort, new InternalHttpClient('identity', identity.url, token));
       const found = await port.findUser('split@example.com');
       expect(found).toMatchObject({ email: 'split@example.com', role: 'fan' });
       expect(await port.findUser(`@${found?.handle}`)).toMatchObject({ id: found?.id });
@@ -107,14 +107,17 @@ describe.skipIf(!databaseServer || !redisUrl)(
       const principal = await new TokenVerifier(port).verify(accessToken);
       expect(principal).toMatchObject({ kind: 'user', userId: found?.id, role: 'fan' });
 
-      const intruder = identityHttpPort(new InternalHttpClient('identity', identity.url, 'x'.repeat(64)));
+      const intruder = portClient(
+        identityPort,
+        new InternalHttpClient('identity', identity.url, 'x'.repeat(64)),
+      );
       await expect(intruder.findUser('split@example.com')).rejects.toMatchObject({
         code: 'invalid_service_token',
       });
     });
 
     it("answers session liveness over identity's HTTP port: a logged-out session is no longer active", async () => {
-      const port = identityHttpPort(new InternalHttpClient('identity', identity.url, token));
+      const port = portClient(identityPort, new InternalHttpClient('identity', identity.url, token));
       const login = await viaGateway('/v1/auth/login', {
         method: 'POST',
         headers: json,

@@ -81,6 +81,39 @@ describe('web surface: widget pages, SDK and demo', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('serves a frame whose parent the key does not allow a data-free page that tells that parent PCF_ORIGIN_DENIED once', async () => {
+    const url = `/widgets/wallet-widget.html?pk=${pk}`;
+    const framed = (referer: string) => ({ referer, 'sec-fetch-dest': 'iframe' });
+    const denied = await t.request({ method: 'GET', url, headers: framed('https://evil.example/shop') });
+    expect(denied.statusCode).toBe(200);
+    expect(denied.headers.vary).toBe('Referer, Sec-Fetch-Dest, Sec-Fetch-Site');
+    const csp = String(denied.headers['content-security-policy']);
+    expect(csp).toContain('frame-ancestors *');
+    expect(denied.body).not.toContain(SCRIPT);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(denied.body)?.[1] ?? '';
+    expect(script).toContain('{"ns":"pcf","v":1,"widget":"wallet","type":"PCF_ORIGIN_DENIED","data":{}}');
+    expect(script).not.toContain("'*'");
+    expect(csp).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    // The key's own origins, the platform, a top-level visit and an unknown key get the widget as before.
+    for (const headers of [
+      framed(`${HOST}/page`),
+      framed(`${PUBLIC_URL}/demo`),
+      { referer: 'https://evil.example/shop', 'sec-fetch-dest': 'document' },
+    ]) {
+      const response = await t.request({ method: 'GET', url, headers });
+      expect(String(response.headers['content-security-policy'])).toContain(
+        `frame-ancestors ${PUBLIC_URL} ${HOST}`,
+      );
+      expect(response.body).toContain(SCRIPT);
+    }
+    const unknown = await t.request({
+      method: 'GET',
+      url: '/widgets/wallet-widget.html?pk=pk_test_unknownKey123',
+      headers: framed('https://evil.example/shop'),
+    });
+    expect(unknown.body).toContain(SCRIPT);
+  });
+
   it('serves an unknown or malformed key the page (which shows the error), embeddable anywhere but with no data', async () => {
     for (const query of ['?pk=pk_test_unknownKey123', '?pk=garbage', '']) {
       const response = await t.request({ method: 'GET', url: `/widgets/wallet-widget.html${query}` });

@@ -9,16 +9,15 @@ import {
   firstInStock,
   isOwnImage,
   keepsIdempotencyKey,
-  livePriceOf,
-  originalFrom,
+  liveKey,
+  liveNow,
   priceChangeOf,
   ratePercent,
   rereadsCart,
   timeLeft,
-  variantPrice,
 } from '../src/shop/shop-logic.ts';
 
-const eur = (amount: string) => ({ amount, asset: 'EUR' });
+const eur = (amount: string) => ({ amount, asset: 'EUR' as const });
 const variant = (id: string, price: string, extra: Partial<Variant> = {}): Variant => ({
   id,
   sku: id,
@@ -26,6 +25,7 @@ const variant = (id: string, price: string, extra: Partial<Variant> = {}): Varia
   attributes: {},
   price: eur(price),
   salePrice: null,
+  displayPrice: { current: eur(price), original: null, promotion: null },
   stock: 5,
   inStock: true,
   ...extra,
@@ -50,26 +50,6 @@ describe('shop logic', () => {
     expect(compareDecimal('007.5', '7.50')).toBe(0);
   });
 
-  it('crosses out the regular price only when the fan pays less (sale or live price)', () => {
-    expect(variantPrice(variant('m', '89.90'))).toEqual({ now: eur('89.90'), was: null });
-    expect(variantPrice(variant('m', '89.90', { salePrice: eur('71.92') }))).toEqual({
-      now: eur('71.92'),
-      was: eur('89.90'),
-    });
-    expect(variantPrice(variant('m', '89.90', { salePrice: eur('71.92') }), eur('59.00')).now).toEqual(
-      eur('59.00'),
-    );
-  });
-
-  it('shows the lowest regular price crossed out on a card when priceFrom is lower', () => {
-    const product = {
-      priceFrom: eur('71.92'),
-      variants: [variant('a', '99.90'), variant('b', '89.90', { salePrice: eur('71.92') })],
-    } as Parameters<typeof originalFrom>[0];
-    expect(originalFrom(product)).toEqual(eur('89.90'));
-    expect(originalFrom({ ...product, priceFrom: eur('89.90') })).toBeNull();
-  });
-
   it('counts down to the end of a promotion', () => {
     const now = Date.parse('2026-05-01T10:00:00Z');
     expect(timeLeft('2026-05-01T12:14:05Z', now)).toEqual({ days: 0, clock: '02:14:05' });
@@ -86,29 +66,23 @@ describe('shop logic', () => {
     expect(ratePercent('1')).toBe('100');
   });
 
-  it('finds the live price of a pinned product while the session is live', () => {
-    const sessions = [
-      {
-        id: 'l1',
-        title: 'Live',
-        startsAt: '',
-        endsAt: '',
-        isLive: true,
-        products: [{ productId: 'p1', variantId: 'v1', livePrice: eur('50.00') }],
-      },
-      {
-        id: 'l2',
-        title: 'Later',
-        startsAt: '',
-        endsAt: '',
-        isLive: false,
-        products: [{ productId: 'p2', variantId: null, livePrice: eur('10.00') }],
-      },
-    ];
-    expect(livePriceOf(sessions, 'p1', 'v1')).toEqual(eur('50.00'));
-    expect(livePriceOf(sessions, 'p1')).toEqual(eur('50.00'));
-    expect(livePriceOf(sessions, 'p1', 'v2')).toBeNull();
-    expect(livePriceOf(sessions, 'p2')).toBeNull();
+  it('tells when the set of live sessions changed (the server’s prices may have), whatever their order', () => {
+    const session = (id: string, isLive: boolean) => ({
+      id,
+      title: id,
+      startsAt: '',
+      endsAt: '',
+      isLive,
+      viewers: 0,
+      streamUrl: null,
+      products: [{ productId: 'p1', variantId: null, livePrice: eur('50.00') }],
+    });
+    expect(liveNow([session('l1', true), session('l2', false)]).map((l) => l.id)).toEqual(['l1']);
+    expect(liveKey([session('l2', true), session('l1', true)])).toBe(
+      liveKey([session('l1', true), session('l2', true)]),
+    );
+    expect(liveKey([session('l1', true)])).not.toBe(liveKey([session('l1', false)]));
+    expect(liveKey([session('l1', false)])).toBe(liveKey([]));
   });
 
   it('keeps the Idempotency-Key only to retry the same attempt', () => {

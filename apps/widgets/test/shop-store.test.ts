@@ -6,7 +6,7 @@ import type { Cart } from '../src/shop/shop-api.ts';
 import { priceChangeOf } from '../src/shop/shop-logic.ts';
 import { ShopStore } from '../src/shop/shop-store.ts';
 
-const eur = (amount: string) => ({ amount, asset: 'EUR' });
+const eur = (amount: string) => ({ amount, asset: 'EUR' as const });
 const cart = (total: string): Cart => ({
   id: 'c1',
   club: { slug: 'monaco', name: 'AS Monaco' },
@@ -31,6 +31,7 @@ interface Call {
 function fakeApi() {
   const calls: Call[] = [];
   let total = '9.95';
+  let lives: unknown[] = [];
   const json = (status: number, body: unknown, type = 'application/json') =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
   const fetch = vi.fn(async (path: string, init: RequestInit = {}) => {
@@ -38,9 +39,24 @@ function fakeApi() {
     const headers = (init.headers ?? {}) as Record<string, string>;
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ method, path, body, key: headers['idempotency-key'] });
+    if (path.startsWith('/v1/shop/products/multi'))
+      return json(200, {
+        id: 'multi',
+        name: 'Maillot',
+        variants: [
+          { id: 's', inStock: false, stock: 0 },
+          { id: 'm', inStock: true, stock: 3 },
+        ],
+      });
     if (path.startsWith('/v1/shop/products')) return json(200, { data: [], nextCursor: null });
-    if (path.startsWith('/v1/shop/categories') || path.startsWith('/v1/shop/live?'))
-      return json(200, { data: [] });
+    if (path.startsWith('/v1/shop/categories')) return json(200, { data: [] });
+    if (path.startsWith('/v1/shop/live?')) return json(200, { data: lives });
+    if (path === '/v1/shop/cart/add' && body.productId === 'multi' && body.variantId === undefined)
+      return json(
+        422,
+        { status: 422, title: 'Unprocessable', code: 'variant_required', variants: 2 },
+        'application/problem+json',
+      );
     if (path.startsWith('/v1/shop/cart')) return json(200, cart(total));
     if (path.endsWith('/join')) return json(200, { liveId: 'l1', viewers: 1 });
     if (path === '/v1/shop/checkout') {
@@ -65,7 +81,12 @@ function fakeApi() {
     }
     return json(404, { code: 'not_found' });
   });
-  return { fetch, calls, exhaustCode: () => (total = '19.90') };
+  return {
+    fetch,
+    calls,
+    exhaustCode: () => (total = '19.90'),
+    setLive: (sessions: unknown[]) => (lives = sessions),
+  };
 }
 
 describe('shop store: checkout charges what the fan was shown', () => {
@@ -142,5 +163,40 @@ describe('shop store: checkout charges what the fan was shown', () => {
     const ids = joins.map((c) => (c.body as { viewerId: string }).viewerId);
     expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(ids[1]).toBe(ids[0]);
+  });
+
+  it('re-reads the server’s prices when a live session starts or ends, and computes none itself', async () => {
+    const reads = () => ({
+      products: api.calls.filter((c) => c.path.startsWith('/v1/shop/products?')).length,
+      carts: api.calls.filter((c) => c.path.startsWith('/v1/shop/cart?')).length,
+    });
+    await store.loadLive();
+    const before = reads();
+    const session = { id: 'l1', title: 'Live', isLive: true, products: [] };
+    api.setLive([session]);
+    await store.loadLive();
+    await vi.waitFor(() =>
+      expect(reads()).toEqual({ products: before.products + 1, carts: before.carts + 1 }),
+    );
+    expect(store.prices.value).toBe(1);
+    await store.loadLive();
+    expect(store.prices.value).toBe(1);
+    api.setLive([{ ...session, isLive: false }]);
+    await store.loadLive();
+    expect(store.prices.value).toBe(2);
+  });
+
+  it('adds without a variant: the server picks a product’s only one; for several, the first in stock', async () => {
+    const adds = () => api.calls.filter((c) => c.path === '/v1/shop/cart/add').map((c) => c.body);
+    await store.addToCart('single', 2);
+    expect(adds()).toEqual([{ productId: 'single', quantity: 2 }]);
+    await store.addToCart('multi', 1);
+    expect(adds().slice(1)).toEqual([
+      { productId: 'multi', quantity: 1 },
+      { productId: 'multi', variantId: 'm', quantity: 1 },
+    ]);
+    await store.addToCart('multi', 1, 's');
+    expect(adds().slice(3)).toEqual([{ productId: 'multi', variantId: 's', quantity: 1 }]);
+    expect(emitted.filter((type) => type === 'PRODUCT_ADDED_TO_CART')).toHaveLength(3);
   });
 });

@@ -35,6 +35,13 @@ export interface Config {
   bodyLimit: number;
   rateLimitPerIp: number;
   rateLimitPerUser: number;
+  /**
+   * Load shedding: mean event-loop delay (ms, over the last second) above which requests get 503 `overloaded`;
+   * 0 (default) turns it off — PGlite's start blocks the loop for seconds, which would refuse the first requests.
+   */
+  maxEventLoopDelayMs: number;
+  /** Load shedding: heap in use (bytes) above which requests get 503 `overloaded`; 0 turns it off. */
+  maxHeapUsedBytes: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   widgetSessionTtlSeconds: number;
@@ -124,6 +131,8 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     bodyLimit: integer(read, 'PCF_BODY_LIMIT', 1_048_576, 1024, 50 * 1_048_576),
     rateLimitPerIp: integer(read, 'PCF_RATE_LIMIT_IP', 1200, 1, 1_000_000),
     rateLimitPerUser: integer(read, 'PCF_RATE_LIMIT_USER', 600, 1, 1_000_000),
+    maxEventLoopDelayMs: integer(read, 'PCF_MAX_EVENT_LOOP_DELAY_MS', 0, 0, 60_000),
+    maxHeapUsedBytes: integer(read, 'PCF_MAX_HEAP_MB', 0, 0, 1_048_576) * 1_048_576,
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds: integer(read, 'PCF_REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
     widgetSessionTtlSeconds: integer(read, 'PCF_WIDGET_SESSION_TTL', 900, 30, 900),

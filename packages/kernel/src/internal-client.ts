@@ -12,7 +12,10 @@ const CATEGORY_BY_STATUS: Record<number, ErrorCategory> = {
   429: 'rate_limited',
 };
 
-/** Calls another service's /internal routes; its domain errors come back as the same DomainError. */
+/**
+ * Calls another service's /internal routes; its domain errors come back as the same DomainError (category, code,
+ * detail and extensions). Network failures and 5xx answers become 503 `<service>_unavailable`.
+ */
 export class InternalHttpClient {
   constructor(
     readonly service: string,
@@ -37,26 +40,37 @@ export class InternalHttpClient {
       throw new UnavailableError(`The ${this.service} service is unreachable`, `${this.service}_unavailable`);
     }
     const text = await response.text();
-    const data: unknown = text ? JSON.parse(text) : null;
+    const data = parseJson(text);
     if (response.ok) return data as T;
-    const problem = (data ?? {}) as { code?: string; detail?: string };
+    const {
+      code,
+      detail,
+      type: _t,
+      title: _ti,
+      status: _s,
+      requestId: _r,
+      ...extra
+    } = (data ?? {}) as {
+      code?: string;
+      detail?: string;
+      [extension: string]: unknown;
+    };
     const category = CATEGORY_BY_STATUS[response.status];
-    if (category && problem.code)
-      throw new DomainError(category, problem.code, problem.detail ?? 'request failed');
+    // The problem's extensions (validation `errors`, `retryAfter`, a checkout's totals) travel with the error.
+    if (category && code) throw new DomainError(category, code, detail ?? 'request failed', extra);
     throw new UnavailableError(
       `The ${this.service} service failed (${response.status})`,
       `${this.service}_unavailable`,
     );
   }
+}
 
-  /** Plain GET of a public path on the service (e.g. /.well-known/jwks.json). */
-  async getPublic<T>(path: string): Promise<T> {
-    try {
-      const response = await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(this.timeoutMs) });
-      if (!response.ok) throw new Error(String(response.status));
-      return (await response.json()) as T;
-    } catch {
-      throw new UnavailableError(`The ${this.service} service is unreachable`, `${this.service}_unavailable`);
-    }
+/** JSON text as a value; empty or non-JSON text (a proxy's HTML error page) as null. */
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

@@ -5,9 +5,12 @@ import type { Broadcaster } from './events/broadcaster.ts';
 import type { ConsumerDefinition } from './events/consumer.ts';
 import type { Outbox } from './events/outbox.ts';
 import type { RateLimitStore } from './http/rate-limit.ts';
-import type { InternalHttpClient } from './internal-client.ts';
+import type { PortDeclaration } from './port/declare.ts';
 
-/** Finds another service's port: in-process when it runs here, over HTTP otherwise. */
+/**
+ * Finds another service's port: in-process (validated against its declaration) when it runs here, over HTTP
+ * otherwise. A service's resolver answers only the services listed in its module's `dependsOn`.
+ */
 export interface PortResolver {
   get<Port>(service: ServiceName): Port;
 }
@@ -41,7 +44,7 @@ export interface ServiceInstance<Port> {
   port: Port;
   /** Public routes (full paths, e.g. /v1/auth/login). */
   routes: FastifyPluginAsync;
-  /** Routes other services call, mounted under /internal/<service> behind the service token. */
+  /** Routes other services call, mounted under /internal/<service> behind the service token (generated from the port). */
   internalRoutes?: FastifyPluginAsync;
   consumers?: ConsumerDefinition[];
   /** Inserts demo data; runs once per database. Returns lines to print in the start log. */
@@ -53,6 +56,7 @@ export interface ServiceInstance<Port> {
   stop?(): Promise<void>;
 }
 
+/** A service the platform can run: see `defineService` for the way to write one. */
 export interface ServiceModule<Port = unknown> {
   name: ServiceName;
   migrationsDir: string;
@@ -65,7 +69,15 @@ export interface ServiceModule<Port = unknown> {
    * own: `no-store` for services whose answers carry tokens, sessions or balances (identity, wallet).
    */
   cacheControl?: string;
+  /**
+   * The port other services call (`<svc>.port.ts`): the platform derives its HTTP client for other processes and
+   * validates in-process calls with it; `defineService` derives the `/internal/<service>` routes from it.
+   */
+  port?: PortDeclaration;
+  /**
+   * Services whose ports this one calls. A process running this service without them here or in PCF_SERVICE_URLS
+   * refuses to start (one line naming what is missing) instead of failing at the first call.
+   */
+  dependsOn?: readonly ServiceName[];
   create(ctx: ServiceContext): Promise<ServiceInstance<Port>>;
-  /** This service's port as seen from another process. */
-  httpPort(client: InternalHttpClient): Port;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -11,7 +12,15 @@ import type { DomainEvent } from '../src/events/event.ts';
 import { MemoryEventBus } from '../src/events/memory-bus.ts';
 import { Outbox } from '../src/events/outbox.ts';
 import { OutboxRelay } from '../src/events/relay.ts';
+import { defineTopic } from '../src/events/topic.ts';
 import { testBackends } from './support/index.ts';
+
+const Count = Type.Object({ n: Type.Integer() });
+const info = { version: 1, description: 'a test needs it' };
+const happened = defineTopic('producer.thing_happened', Count, info);
+const counted = defineTopic('producer.thing_counted', Count, info);
+const bulk = defineTopic('producer.bulk', Count, info);
+const live = defineTopic('producer.live', Type.Object({ ok: Type.Boolean() }), info);
 
 describe.each(testBackends())('transactional outbox on $name', (backend) => {
   let db: Database;
@@ -39,18 +48,18 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     const seen: DomainEvent[] = [];
     bus.subscribe({
       consumer: 'test.collect',
-      topics: ['thing.happened'],
+      topics: [happened.name],
       handler: async (e) => void seen.push(e),
     });
     const relay = new OutboxRelay(db, 'producer', bus);
 
     await db.transaction(async (tx) => {
-      await outbox.add(tx, 'thing.happened', { n: 1 });
-      await outbox.add(tx, 'thing.happened', { n: 2 });
+      await outbox.publish(tx, happened, { n: 1 });
+      await outbox.publish(tx, happened, { n: 2 });
     });
     await expect(
       db.transaction(async (tx) => {
-        await outbox.add(tx, 'thing.happened', { n: 3 });
+        await outbox.publish(tx, happened, { n: 3 });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -60,7 +69,7 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     expect(await relay.flush()).toBe(0);
     expect(seen.map((e) => e.payload)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(new Set(seen.map((e) => e.id)).size).toBe(2);
-    expect(seen[0]).toMatchObject({ topic: 'thing.happened', source: 'producer' });
+    expect(seen[0]).toMatchObject({ topic: 'producer.thing_happened', source: 'producer' });
     expect(await relay.pending()).toBe(0);
   });
 
@@ -71,7 +80,7 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     bus.subscribe(
       idempotentSubscription(db, 'consumer', {
         name: 'consumer.effects',
-        topics: ['thing.counted'],
+        topics: [counted],
         handle: async (event, tx) => {
           await tx.query('INSERT INTO consumer.effects (event_id, n) VALUES ($1, $2)', [
             event.id,
@@ -82,7 +91,7 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     );
     bus.subscribe({
       consumer: 'flaky',
-      topics: ['thing.counted'],
+      topics: [counted.name],
       handler: async () => {
         if (failNext) {
           failNext = false;
@@ -91,7 +100,7 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
       },
     });
     const relay = new OutboxRelay(db, 'producer', bus, { claimMs: 1 });
-    await db.transaction((tx) => outbox.add(tx, 'thing.counted', { n: 7 }));
+    await db.transaction((tx) => outbox.publish(tx, counted, { n: 7 }));
 
     await expect(relay.flush()).rejects.toThrow('event handler(s) failed');
     expect(await relay.pending()).toBe(1);
@@ -106,9 +115,9 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     const outbox = new Outbox('producer', 'producer');
     const bus = new MemoryEventBus();
     const ids: string[] = [];
-    bus.subscribe({ consumer: 'count', topics: ['bulk'], handler: async (e) => void ids.push(e.id) });
+    bus.subscribe({ consumer: 'count', topics: [bulk.name], handler: async (e) => void ids.push(e.id) });
     await db.transaction(async (tx) => {
-      for (let n = 0; n < 250; n++) await outbox.add(tx, 'bulk', { n });
+      for (let n = 0; n < 250; n++) await outbox.publish(tx, bulk, { n });
     });
     const a = new OutboxRelay(db, 'producer', bus, { batchSize: 20 });
     const b = new OutboxRelay(db, 'producer', bus, { batchSize: 20 });
@@ -122,10 +131,10 @@ describe.each(testBackends())('transactional outbox on $name', (backend) => {
     const outbox = new Outbox('producer', 'producer');
     const bus = new MemoryEventBus();
     const got: unknown[] = [];
-    bus.subscribe({ consumer: 'live', topics: ['live'], handler: async (e) => void got.push(e.payload) });
+    bus.subscribe({ consumer: 'live', topics: [live.name], handler: async (e) => void got.push(e.payload) });
     const relay = new OutboxRelay(db, 'producer', bus, { intervalMs: 20 });
     relay.start();
-    await db.transaction((tx) => outbox.add(tx, 'live', { ok: true }));
+    await db.transaction((tx) => outbox.publish(tx, live, { ok: true }));
     relay.wake();
     const deadline = Date.now() + 10_000;
     while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.ts';
@@ -10,8 +11,14 @@ import { PgliteDatabase } from '../src/db/pglite.ts';
 import { idempotentSubscription } from '../src/events/consumer.ts';
 import type { DomainEvent } from '../src/events/event.ts';
 import { RedisEventBus, type RedisEventBusOptions } from '../src/events/redis-bus.ts';
+import { defineTopic } from '../src/events/topic.ts';
 
 const url = process.env.TEST_REDIS_URL ?? '';
+const tickets = defineTopic(
+  'bustest.tickets',
+  Type.Object({ n: Type.Integer(), nested: Type.Object({ ok: Type.Boolean() }) }),
+  { version: 1, description: 'a test needs it' },
+);
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -196,7 +203,7 @@ describe.skipIf(!url)('RedisEventBus', () => {
       const handled = new Map<string, number>();
       const subscription = idempotentSubscription(db, 'bustest', {
         name: 'bustest.crash',
-        topics: ['tickets'],
+        topics: [tickets],
         handle: async (event, tx) => {
           handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
           await tx.query('INSERT INTO bustest.effects (event_id) VALUES ($1)', [event.id]);
@@ -209,7 +216,7 @@ describe.skipIf(!url)('RedisEventBus', () => {
       const a = bus({ consumerId: 'A', claimIdleMs: 300 });
       a.subscribe({
         consumer: 'bustest.crash',
-        topics: ['tickets'],
+        topics: [tickets.name],
         handler: async (event) => {
           seenByA++;
           if (seenByA > 80) throw new Error('crashed');
@@ -218,7 +225,7 @@ describe.skipIf(!url)('RedisEventBus', () => {
         },
       });
       await a.start();
-      const events = Array.from({ length: total }, (_, n) => makeEvent('tickets', n));
+      const events = Array.from({ length: total }, (_, n) => makeEvent(tickets.name, n));
       await bus().publish(events);
       await waitFor(() => seenByA >= 100);
       await a.stop();
@@ -239,7 +246,7 @@ describe.skipIf(!url)('RedisEventBus', () => {
       await waitFor(
         async () => (await count('SELECT count(*) AS n FROM bustest.processed_events')) === total,
       );
-      await waitFor(async () => (await pending('tickets', 'bustest.crash')) === 0);
+      await waitFor(async () => (await pending(tickets.name, 'bustest.crash')) === 0);
 
       expect(alreadyProcessedOnB).toBeGreaterThanOrEqual(20);
       expect(handled.size).toBe(total);

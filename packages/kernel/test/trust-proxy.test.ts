@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createHttpApp } from '../src/http/app.ts';
-import { MemoryRateLimitStore } from '../src/http/rate-limit.ts';
-import { registerIpRateLimit } from '../src/http/rate-limit-hooks.ts';
+import { registerRequestRateLimits } from '../src/http/request-rate-limits.ts';
 
 describe('PCF_TRUST_PROXY', () => {
   it('is off by default and with 0/false/off', () => {
@@ -50,7 +49,7 @@ describe('per-IP limit on a service port with forwarded headers', () => {
   async function service(trust: string): Promise<FastifyInstance> {
     const config = loadConfig({ PCF_TRUST_PROXY: trust, LOG_LEVEL: 'silent' }, []);
     app = createHttpApp(config);
-    registerIpRateLimit(app, new MemoryRateLimitStore(), { perIpPerMinute: 15, perUserPerMinute: 15 });
+    await registerRequestRateLimits(app, { perIpPerMinute: 15, perUserPerMinute: 15 });
     app.get('/v1/ping', async (request) => ({ ip: request.ip, protocol: request.protocol }));
     await app.ready();
     return app;

@@ -1,18 +1,9 @@
 import { DEFAULT_TIMEOUT_MS } from '@pcf/widget-kit/protocol';
 import { errorText, PcfError } from './errors.ts';
+import type { ApiClient } from './method-spec.ts';
 import type { TokenSource } from './token-source.ts';
 
-/**
- * Calls the REST API with the session token when there is one (public calls such as the catalogue work without:
- * then no Authorization header is sent, and the API answers 401 → PCF_UNAUTHENTICATED where one is needed);
- * rejects PcfError (problem+json mapped, a 401 retried once with a fresh token).
- */
-export type ApiClient = <T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  idempotencyKey?: string,
-) => Promise<T>;
+export type { ApiClient };
 
 /** The PcfError for a failed API response (RFC 9457 problem+json body when there is one). */
 export function problemError(status: number, body: unknown): PcfError {
@@ -26,28 +17,29 @@ export function problemError(status: number, body: unknown): PcfError {
   });
 }
 
+/**
+ * The REST client: sends the session token when there is one (public calls such as the catalogue work without: then
+ * no Authorization header is sent, and the API answers 401 → PCF_UNAUTHENTICATED where one is needed).
+ */
 export function createApiClient(baseUrl: string, tokens: TokenSource): ApiClient {
   const attempt = async (method: string, path: string, token: string | null, body: unknown, key?: string) => {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (key) headers['Idempotency-Key'] = key;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), DEFAULT_TIMEOUT_MS);
+    const signal = AbortSignal.timeout(DEFAULT_TIMEOUT_MS);
     try {
       const response = await fetch(baseUrl + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: abort.signal,
+        signal,
       });
       return { status: response.status, ok: response.ok, payload: await response.json().catch(() => null) };
     } catch (error) {
-      throw abort.signal.aborted
+      throw signal.aborted
         ? new PcfError('PCF_TIMEOUT', `${path}: no answer`)
         : new PcfError('PCF_API_ERROR', `${path}: ${errorText(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
   };
 

@@ -7,6 +7,7 @@ import {
   FAN_TIMEOUT_MS,
   HELLO,
   type HelloData,
+  ORIGIN_DENIED,
   PENDING,
   REQUEST,
   RESPONSE,
@@ -36,7 +37,8 @@ export interface ConnectionHooks {
   answer(method: string, params: unknown): Promise<unknown>;
   onEvent(type: WidgetEventType, data: unknown): void;
   onConnected(ack: AckData): void;
-  onHandshakeFailed(): void;
+  /** The handshake failed: no PCF_ACK within 10 s (PCF_TIMEOUT), or the widget denied this origin (PCF_ORIGIN_DENIED). */
+  onHandshakeFailed(error: PcfError): void;
 }
 
 /** The host side of one iframe: handshake, request/response with ids, events. */
@@ -53,7 +55,7 @@ export interface Connection {
   call(method: string, params?: unknown): Promise<unknown>;
   /** Sends a fire-and-forget message (queued until the handshake is done). */
   notify(type: string, data: unknown): void;
-  /** Stops everything and rejects pending requests with `error`. */
+  /** Stops everything and rejects pending requests, and every later call, with `error`. */
   close(error: PcfError): void;
 }
 
@@ -65,7 +67,7 @@ export function createConnection(hooks: ConnectionHooks): Connection {
   const idPrefix = randomId();
   let nextId = 0;
   let connected = false;
-  let closed = false;
+  let closed: PcfError | undefined;
   let round = 0;
   let helloSent = false;
   let synced = false;
@@ -92,7 +94,7 @@ export function createConnection(hooks: ConnectionHooks): Connection {
     retry = setInterval(() => {
       if (++tries * HELLO_RETRY_MS < DEFAULT_TIMEOUT_MS) return sayHello();
       stopRetry();
-      hooks.onHandshakeFailed();
+      hooks.onHandshakeFailed(new PcfError('PCF_TIMEOUT', 'No handshake'));
     }, HELLO_RETRY_MS);
   };
 
@@ -106,6 +108,15 @@ export function createConnection(hooks: ConnectionHooks): Connection {
       response = { ok: false, error: { code, message: errorText(error) } };
     }
     if (!closed) send(RESPONSE, response, id);
+  };
+
+  const close = (error: PcfError) => {
+    closed = error;
+    connected = false;
+    round++;
+    stopRetry();
+    queue.length = 0;
+    requests.rejectAll(error);
   };
 
   const onAck = (ack: AckData) => {
@@ -127,7 +138,12 @@ export function createConnection(hooks: ConnectionHooks): Connection {
     },
     receive({ type, id, data }) {
       if (closed) return;
-      if (type === SYN) {
+      if (type === ORIGIN_DENIED) {
+        // The widget found that the key does not allow this page's origin: fail now rather than after 10 s.
+        const denied = new PcfError(ORIGIN_DENIED, 'Origin not allowed by the key');
+        close(denied);
+        hooks.onHandshakeFailed(denied);
+      } else if (type === SYN) {
         synced = true;
         void handshake();
       } else if (type === ACK) onAck(data as AckData);
@@ -138,7 +154,7 @@ export function createConnection(hooks: ConnectionHooks): Connection {
       else if (isEventType(type)) hooks.onEvent(type, data);
     },
     call(method, params) {
-      if (closed) return Promise.reject(new PcfError('PCF_NOT_MOUNTED', 'Not mounted'));
+      if (closed) return Promise.reject(closed);
       const id = `${idPrefix}-${++nextId}`;
       const message = envelope<RequestData>(hooks.widget, REQUEST, { method, params }, id);
       const answer = requests.track(id, message, DEFAULT_TIMEOUT_MS);
@@ -150,13 +166,6 @@ export function createConnection(hooks: ConnectionHooks): Connection {
       if (connected) hooks.post(message);
       else if (!closed) queue.push(message);
     },
-    close(error) {
-      closed = true;
-      connected = false;
-      round++;
-      stopRetry();
-      queue.length = 0;
-      requests.rejectAll(error);
-    },
+    close,
   };
 }

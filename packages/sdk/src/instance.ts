@@ -1,42 +1,25 @@
-import { WIDGET_NAMES, type WidgetName } from '@pcf/widget-kit/protocol';
+import type { PublishableKeyInfo } from '@pcf/identity/contract';
+import { WIDGET_NAMES } from '@pcf/widget-kit/protocol';
 import { createApiClient } from './api-client.ts';
 import { createEmitter } from './emitter.ts';
 import { PcfError } from './errors.ts';
+import type { RestContext } from './method-spec.ts';
+import { MODULE_SPECS, type Modules } from './modules.ts';
 import { type PaieCashFanOptions, parseOptions } from './options.ts';
-import { serviceMethods } from './service-methods.ts';
-import { createRoute } from './service-route.ts';
+import { bindMethods } from './router.ts';
 import { createTokenSource } from './token-source.ts';
-import type {
-  AiModule,
-  EsimModule,
-  PcfEvent,
-  PcfEventListener,
-  SdkEvent,
-  ShopModule,
-  SocialModule,
-  TicketsModule,
-  UpdateOptions,
-  WalletModule,
-  WidgetModule,
-} from './types.ts';
-import { PENDING_SERVICES, unavailable } from './unavailable.ts';
-import { createWidgetModule, type ModuleContext, type ModuleInternals } from './widget-module.ts';
+import type { PcfEvent, PcfEventListener, SdkEvent, UpdateOptions, WidgetModule } from './types.ts';
+import { createWidgetModule, type ModuleContext } from './widget-module.ts';
 
 /** Everything a PaieCashFan instance exposes. */
-export interface Instance {
-  wallet: WalletModule;
-  social: SocialModule;
-  ai: AiModule;
-  esim: EsimModule;
-  shop: ShopModule;
-  tickets: TicketsModule;
+export interface Instance extends Modules {
   on<E extends SdkEvent | '*'>(event: E, listener: PcfEventListener<E>): void;
   off<E extends SdkEvent | '*'>(event: E, listener: PcfEventListener<E>): void;
   update(options: UpdateOptions): Promise<void>;
   destroy(): void;
 }
 
-/** Builds the six modules and the instance-level event log around validated options. */
+/** Builds the six modules (lifecycle + their routed methods) and the instance-level event log around validated options. */
 export function createInstance(options: PaieCashFanOptions): Instance {
   const sdk = parseOptions(options);
   const tokens = createTokenSource(sdk.fetchSessionToken);
@@ -54,23 +37,21 @@ export function createInstance(options: PaieCashFanOptions): Instance {
     },
   };
   const api = createApiClient(sdk.baseUrl, tokens);
-  const internals = {} as { [N in WidgetName]: ModuleInternals<N> };
-  const modules = {} as Pick<Instance, WidgetName>;
+  let slug: Promise<string> | undefined;
+  const rest: RestContext = {
+    api,
+    clubSlug: () =>
+      (slug ??= api<PublishableKeyInfo>('GET', `/v1/partners/publishable-keys/${sdk.apiKey}`).then(
+        (key) => key.partnerSlug,
+      )),
+  };
+  const modules = {} as Modules;
   for (const name of WIDGET_NAMES) {
-    const module = createWidgetModule(name, context);
-    (internals as Record<string, ModuleInternals<WidgetName>>)[name] = module;
-    (modules as Record<string, WidgetModule>)[name] = module.module as WidgetModule;
+    const internals = createWidgetModule(name, context);
+    const methods = bindMethods(internals, MODULE_SPECS[name], rest, !!sdk.fetchSessionToken);
+    (modules as unknown as Record<string, WidgetModule>)[name] = Object.assign(internals.module, methods);
   }
-  const route = (name: WidgetName) => createRoute(internals[name], !!sdk.fetchSessionToken);
-  const methods = serviceMethods(modules.wallet, route('wallet'), route('shop'), api, sdk.apiKey);
-  Object.assign(modules.wallet, methods.wallet);
-  Object.assign(modules.shop, methods.shop);
-  for (const [name, method] of Object.entries(PENDING_SERVICES) as [
-    keyof typeof PENDING_SERVICES,
-    string,
-  ][]) {
-    Object.assign(modules[name], unavailable(internals[name].assertAlive, name, method));
-  }
+  modules.wallet.refresh = () => modules.wallet.send('UPDATE_WALLET_BALANCE', {});
   const all: WidgetModule[] = Object.values(modules);
 
   return {

@@ -32,6 +32,14 @@ export interface MountedFrame {
   dispose(): void;
 }
 
+/** One random id per SDK instance (its options object): its widgets share the fan's sign-in (session-share.ts). */
+const groups = new WeakMap<ResolvedOptions, string>();
+const groupOf = (sdk: ResolvedOptions): string => {
+  const group = groups.get(sdk) ?? randomId();
+  groups.set(sdk, group);
+  return group;
+};
+
 /** Creates the iframe, lazy-loads it and connects to the widget inside; every resource is in one disposable set. */
 export function mountFrame(setup: FrameSetup): MountedFrame {
   const { widget, sdk, tokens, emit } = setup;
@@ -96,7 +104,7 @@ export function mountFrame(setup: FrameSetup): MountedFrame {
       emit(type, data);
     },
     onConnected: scheduleRefresh,
-    onHandshakeFailed: () => fail(new PcfError('PCF_TIMEOUT', 'No handshake')),
+    onHandshakeFailed: fail,
   });
   resources.add(() => connection.close(new PcfError('PCF_NOT_MOUNTED', `pcf.${widget} was unmounted`)));
 
@@ -111,6 +119,7 @@ export function mountFrame(setup: FrameSetup): MountedFrame {
     pk: sdk.apiKey,
     locale: config.locale,
     theme: config.appearance.theme ?? 'dark',
+    group: groupOf(sdk),
   });
   const start = () => {
     // Listen from here only: the about:blank load of an iframe without src must not start a handshake.

@@ -43,7 +43,7 @@ export function checkAppearance(appearance: unknown): Appearance {
   const valid =
     !!appearance &&
     typeof appearance === 'object' &&
-    [undefined, 'dark', 'light'].includes(theme as string) &&
+    [undefined, 'dark', 'light', 'auto'].includes(theme as string) &&
     !!variables &&
     typeof variables === 'object' &&
     Object.entries(variables).every(

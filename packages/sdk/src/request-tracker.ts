@@ -1,4 +1,4 @@
-import type { Envelope, ErrorCode, RequestData } from '@pcf/widget-kit/protocol';
+import type { Envelope, ErrorCode, RequestData, ResponseError } from '@pcf/widget-kit/protocol';
 import { PcfError } from './errors.ts';
 
 /** Outgoing requests waiting for their PCF_RESPONSE, each with its own timeout. */
@@ -22,13 +22,22 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-type Failure = { code?: unknown; message?: unknown };
+type Failure = { [K in keyof ResponseError]?: unknown };
 
-/** The PcfError of a failed response; a code that is not PCF_* (an API code) becomes PCF_API_ERROR + apiCode. */
-function responseError({ code, message }: Failure): PcfError {
-  const text = typeof message === 'string' ? message : 'Widget error';
-  if (typeof code === 'string' && code.startsWith('PCF_')) return new PcfError(code as ErrorCode, text);
-  return new PcfError('PCF_API_ERROR', text, { apiCode: typeof code === 'string' ? code : undefined });
+/**
+ * The PcfError of a failed response (ResponseError) with the `status` and `apiCode` of the API call behind it, as the
+ * REST path gives them; a code that is not PCF_* (an API code) becomes PCF_API_ERROR with that code as apiCode.
+ */
+function responseError({ code, message, status, apiCode }: Failure): PcfError {
+  const api = typeof code !== 'string' || !code.startsWith('PCF_');
+  return new PcfError(
+    api ? 'PCF_API_ERROR' : (code as ErrorCode),
+    typeof message === 'string' ? message : 'Widget error',
+    {
+      status: typeof status === 'number' ? status : undefined,
+      apiCode: [api && code, apiCode].find((text) => typeof text === 'string') as string | undefined,
+    },
+  );
 }
 
 export function createRequestTracker(): RequestTracker {

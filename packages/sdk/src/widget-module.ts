@@ -2,7 +2,6 @@ import {
   HOST_MESSAGES,
   WIDGET_EVENTS,
   type WidgetEventType,
-  type WidgetMethods,
   type WidgetName,
 } from '@pcf/widget-kit/protocol';
 import { createEmitter } from './emitter.ts';
@@ -22,15 +21,12 @@ export interface ModuleContext {
 }
 
 /** A module plus what the service methods built on it need. */
-export interface ModuleInternals<N extends WidgetName> {
+export interface ModuleInternals<N extends WidgetName = WidgetName> {
   module: WidgetModule<N>;
   /** Throws PCF_DESTROYED after destroy(). */
   assertAlive(): void;
-  /** Calls a method of the mounted widget (PCF_REQUEST); rejects PCF_NOT_MOUNTED if there is none. */
-  request<M extends keyof WidgetMethods>(
-    method: M,
-    params: WidgetMethods[M]['params'],
-  ): Promise<WidgetMethods[M]['result']>;
+  /** Calls a method of the mounted widget (PCF_REQUEST, e.g. `wallet.getBalance`); rejects PCF_NOT_MOUNTED if there is none. */
+  request(method: string, params: unknown): Promise<unknown>;
 }
 
 /** Applies update()/mount() options to a configuration, validating them. */
@@ -138,7 +134,7 @@ export function createWidgetModule<N extends WidgetName>(
     async request(method, params) {
       assertAlive();
       if (!live) throw notMounted();
-      return (await live.connection.call(method, params)) as WidgetMethods[typeof method]['result'];
+      return live.connection.call(method, params);
     },
   };
 }

@@ -81,13 +81,37 @@ describe('connection handshake', () => {
     const { connection, hooks, sent } = setup();
     connection.onLoad();
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(hooks.onHandshakeFailed).toHaveBeenCalledOnce();
+    expect(hooks.onHandshakeFailed).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ code: 'PCF_TIMEOUT' }),
+    );
     const count = sent(HELLO).length;
     await vi.advanceTimersByTimeAsync(5_000);
     expect(sent(HELLO)).toHaveLength(count);
     connection.receive(envelope('wallet', SYN, {}));
     await vi.advanceTimersByTimeAsync(0);
     expect(sent(HELLO)).toHaveLength(count + 1);
+  });
+
+  it('PCF_ORIGIN_DENIED from the widget fails the mount at once: calls reject PCF_ORIGIN_DENIED, no more HELLOs', async () => {
+    const { connection, hooks, sent } = setup();
+    const queued = connection.call('wallet.getBalance');
+    const outcome = expect(queued).rejects.toMatchObject({ code: 'PCF_ORIGIN_DENIED' });
+    connection.onLoad();
+    await vi.advanceTimersByTimeAsync(250);
+    const hellos = sent(HELLO).length;
+    connection.receive(envelope('wallet', 'PCF_ORIGIN_DENIED', {}));
+    await outcome;
+    expect(hooks.onHandshakeFailed).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ code: 'PCF_ORIGIN_DENIED' }),
+    );
+    await expect(connection.call('wallet.getTransactions', { limit: 5 })).rejects.toMatchObject({
+      code: 'PCF_ORIGIN_DENIED',
+    });
+    // No HELLO retries (each would be a console warning in the browser) and no 10 s timeout left to run.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sent(HELLO)).toHaveLength(hellos);
+    expect(hooks.onHandshakeFailed).toHaveBeenCalledOnce();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('queues requests and messages until the handshake, then resolves them by id', async () => {

@@ -33,8 +33,14 @@ describe('PaieCashFan (without a DOM)', () => {
     });
     for (const call of [
       () => pcf.esim.getPlans(),
+      () => pcf.esim.activatePlan('plan-eu-5gb'),
       () => pcf.ai.getRecommendations(),
+      () => pcf.ai.getInsights(),
+      () => pcf.ai.getPredictions(),
       () => pcf.social.getConversations(),
+      () => pcf.social.sendMessage('c1', 'Allez !'),
+      () => pcf.social.startVideoCall('c1'),
+      () => pcf.tickets.purchaseTicket('e1', 2),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'PCF_NOT_AVAILABLE' });
     }

@@ -33,6 +33,35 @@ describe('createRequestTracker', () => {
     await expect(c).rejects.toBeInstanceOf(PcfError);
   });
 
+  it('keeps the HTTP status and problem code of the API call behind a widget failure', async () => {
+    const tracker = createRequestTracker();
+    const a = tracker.track('a', request('a'), 10_000);
+    const b = tracker.track('b', request('b'), 10_000);
+    const c = tracker.track('c', request('c'), 10_000);
+    tracker.settle('a', {
+      ok: false,
+      error: { code: 'PCF_API_ERROR', message: 'Price changed', status: 409, apiCode: 'price_changed' },
+    });
+    tracker.settle('b', {
+      ok: false,
+      error: { code: 'PCF_UNAUTHENTICATED', message: 'Sign in', status: 401, apiCode: 'unauthenticated' },
+    });
+    tracker.settle('c', { ok: false, error: { code: 'PCF_BUSY', message: 'Busy', status: 'x', apiCode: 7 } });
+    await expect(a).rejects.toMatchObject({
+      code: 'PCF_API_ERROR',
+      message: 'Price changed',
+      status: 409,
+      apiCode: 'price_changed',
+    });
+    await expect(b).rejects.toMatchObject({
+      code: 'PCF_UNAUTHENTICATED',
+      status: 401,
+      apiCode: 'unauthenticated',
+    });
+    const busy = await c.catch((error: PcfError) => error);
+    expect(busy).toMatchObject({ code: 'PCF_BUSY', status: undefined, apiCode: undefined });
+  });
+
   it('times out with PCF_TIMEOUT after the default 10 s', async () => {
     const tracker = createRequestTracker();
     const answer = tracker.track('a', request('a'), 10_000);

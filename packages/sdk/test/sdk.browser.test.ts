@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IIFE_OPTIONS } from '../bundle-options.ts';
 
@@ -13,6 +13,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const HOST = 'http://host.test';
 const WIDGETS = 'http://widgets.test';
 const EVIL = 'http://evil.test';
+/** A partner page on an origin the (fake) key does not allow. */
+const STRANGER = 'http://stranger.test';
 
 /** A minimal wallet widget: SYN on load, ACK to an allowed parent, answers requests, reloads on demand. */
 const FAKE_WIDGET = `<!doctype html><html><body><script>
@@ -20,6 +22,9 @@ const allowed = ${JSON.stringify(HOST)};
 const env = (type, data, id) => ({ ns: 'pcf', v: 1, widget: 'wallet', type, ...(id ? { id } : {}), data });
 const parentOrigin = location.ancestorOrigins?.[0] ?? new URL(document.referrer).origin;
 if (parentOrigin === allowed) parent.postMessage(env('PCF_SYN', {}), allowed);
+// As widget-kit's bridge does: a parent the key does not allow is told once, with nothing but the code.
+else parent.postMessage(env('PCF_ORIGIN_DENIED', {}), parentOrigin);
+const failure = { code: 'PCF_API_ERROR', message: 'Not enough EUR', status: 422, apiCode: 'insufficient_funds' };
 addEventListener('message', (e) => {
   const m = e.data;
   if (e.source !== parent || e.origin !== allowed || m?.ns !== 'pcf') return;
@@ -30,7 +35,8 @@ addEventListener('message', (e) => {
     post('WIDGET_RESIZE', { height: 480 });
   } else if (m.type === 'PCF_REQUEST') {
     const result = m.data.method === 'wallet.getBalance' ? { balance: '42.50', currency: 'EUR' } : null;
-    setTimeout(() => post('PCF_RESPONSE', { ok: true, result }, m.id), 50);
+    const answer = m.data.method === 'wallet.sendPayment' ? { ok: false, error: failure } : { ok: true, result };
+    setTimeout(() => post('PCF_RESPONSE', answer, m.id), 50);
   } else if (m.type === 'UPDATE_WALLET_BALANCE') {
     post('WALLET_BALANCE_UPDATED', { balance: '42.50', currency: 'EUR', assets: [] });
   } else if (m.type === 'EXECUTE_ACTION' && m.data.action === 'reload') {
@@ -107,6 +113,7 @@ const hostPage = `<!doctype html><html><body style="margin:0">
 describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
   let browser: Browser;
   let page: Page;
+  let serve: (route: Route) => Promise<void>;
 
   beforeAll(async () => {
     const sdk = (await build({ ...IIFE_OPTIONS, write: false })).outputFiles?.[0]?.text ?? '';
@@ -122,17 +129,18 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
     });
     page = await browser.newPage();
     await page.addInitScript(LEAK_PROBE);
-    await page.route('**/*', (route) => {
+    serve = (route) => {
       const url = new URL(route.request().url());
       const html = (body: string) => route.fulfill({ contentType: 'text/html', body });
-      if (url.origin === HOST && url.pathname === '/sdk/paiecashfan-sdk.js') {
+      if ((url.origin === HOST || url.origin === STRANGER) && url.pathname === '/sdk/paiecashfan-sdk.js') {
         return route.fulfill({ contentType: 'text/javascript', body: sdk });
       }
-      if (url.origin === HOST) return html(hostPage);
+      if (url.origin === HOST || url.origin === STRANGER) return html(hostPage);
       if (url.origin === WIDGETS && url.pathname === '/widgets/wallet-widget.html') return html(FAKE_WIDGET);
       if (url.origin === EVIL) return html(EVIL_FRAME);
       return route.abort();
-    });
+    };
+    await page.route('**/*', serve);
     await page.goto(`${HOST}/`);
   });
 
@@ -174,9 +182,65 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
       height: '480px',
       title: 'PaieCashFan — Portefeuille',
     });
-    expect(result.src).toBe(
-      `${WIDGETS}/widgets/wallet-widget.html?pk=pk_test_abcdefgh1234&locale=fr&theme=dark`,
+    expect(result.src).toMatch(
+      /^http:\/\/widgets\.test\/widgets\/wallet-widget\.html\?pk=pk_test_abcdefgh1234&locale=fr&theme=dark(&group=\w+)?$/,
     );
+  });
+
+  it('a failure through the mounted widget keeps the API’s status and problem code, as over REST', async () => {
+    const failure = await page.evaluate(async (baseUrl) => {
+      const pcf = new window.PaieCashFan!({ apiKey: 'pk_test_abcdefgh1234', environment: { baseUrl } });
+      pcf.wallet.mount('#wallet');
+      const error = await pcf.wallet.sendPayment('@bob', '10.00').catch((e) => e);
+      pcf.destroy();
+      return {
+        isPcfError: error instanceof window.PaieCashFan!.PcfError,
+        code: error.code,
+        message: error.message,
+        status: error.status,
+        apiCode: error.apiCode,
+      };
+    }, WIDGETS);
+    expect(failure).toEqual({
+      isPcfError: true,
+      code: 'PCF_API_ERROR',
+      message: 'Not enough EUR',
+      status: 422,
+      apiCode: 'insufficient_funds',
+    });
+  });
+
+  it('an origin the key does not allow: PCF_ORIGIN_DENIED from the widget, not the 10 s timeout, no warning flood', async () => {
+    const stranger = await browser.newPage();
+    const warnings: string[] = [];
+    stranger.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
+    await stranger.route('**/*', serve);
+    await stranger.goto(`${STRANGER}/`);
+    const outcome = await stranger.evaluate(async (baseUrl) => {
+      const started = performance.now();
+      const pcf = new window.PaieCashFan!({ apiKey: 'pk_test_abcdefgh1234', environment: { baseUrl } });
+      const errors: string[] = [];
+      pcf.wallet.on('error', (data) => errors.push(data.code));
+      pcf.wallet.mount('#wallet', { lazy: false });
+      const code = await pcf.wallet.getBalance().then(
+        () => 'resolved',
+        (error) => error.code,
+      );
+      const elapsed = performance.now() - started;
+      // Later calls fail at once the same way; nothing is left retrying.
+      const again = await pcf.wallet.getBalance().catch((error) => error.code);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      pcf.destroy();
+      return { code, again, errors, elapsed };
+    }, WIDGETS);
+    await stranger.close();
+    expect(outcome).toMatchObject({ code: 'PCF_ORIGIN_DENIED', again: 'PCF_ORIGIN_DENIED' });
+    expect(outcome.errors).toEqual(['PCF_ORIGIN_DENIED']);
+    // Not the timeout path (which takes 10 s): the denial itself.
+    expect(outcome.elapsed).toBeLessThan(9_000);
+    expect(warnings).toEqual([]);
   });
 
   it('ignores forged messages: wrong ns or version, wrong source window, wrong origin', async () => {

@@ -5,15 +5,17 @@ import { observeHeight } from './auto-height.ts';
 import { tc } from './common-messages.ts';
 import { connect } from './connect.ts';
 import { setLocale } from './i18n.ts';
+import { reportedParentOrigin } from './origins.ts';
 import type { WidgetName } from './protocol.ts';
-import { fetchPublishableKey } from './publishable-key.ts';
+import { fetchPublishableKey, type PublishableKeyInfo } from './publishable-key.ts';
+import { shareChannelName, shareSession } from './session-share.ts';
 import { applyAppearance } from './theme.ts';
 import { Announcer } from './ui/Announcer.tsx';
 import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
 import { ErrorState } from './ui/ErrorState.tsx';
 import { HostAccessNotice } from './ui/HostAccessNotice.tsx';
 import { Skeleton } from './ui/Skeleton.tsx';
-import { readUrlHints } from './url-hints.ts';
+import { readUrlHints, type UrlHints } from './url-hints.ts';
 import './ui/base.css';
 import { type WidgetContext, WidgetContextProvider } from './widget-context.ts';
 
@@ -27,23 +29,46 @@ export interface WidgetDefinition<State> {
   App: ComponentType<{ state: State }>;
 }
 
+/**
+ * Without a publishable key, a widget shown by the platform's own pages (top-level, or framed by a page of its own
+ * origin, such as a payment link /pay/@handle) runs as PaieCashFan itself; framed by anyone else it stays an error.
+ */
+function firstPartyKey(): PublishableKeyInfo | null {
+  const parent =
+    window.parent === window
+      ? location.origin
+      : reportedParentOrigin(location.ancestorOrigins, document.referrer);
+  if (parent !== location.origin) return null;
+  return {
+    partnerId: 'paiecashfan',
+    partnerName: 'PaieCashFan',
+    partnerSlug: '',
+    mode: 'live',
+    allowedOrigins: [location.origin],
+  };
+}
+
 type BootState<State> =
   | { phase: 'loading' }
   | { phase: 'failed'; code: string }
   | { phase: 'ready'; context: WidgetContext; widgetState: State };
 
-function Boot<State>({ definition, pk }: { definition: WidgetDefinition<State>; pk: string | null }) {
+function Boot<State>({ definition, hints }: { definition: WidgetDefinition<State>; hints: UrlHints }) {
+  const { pk } = hints;
   const [state, setState] = useState<BootState<State>>({ phase: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let stopHeight: (() => void) | undefined;
+    let leaveShare: (() => void) | undefined;
     (async () => {
-      const key = pk === null ? null : await fetchPublishableKey(pk).catch(() => undefined);
+      const key = pk === null ? firstPartyKey() : await fetchPublishableKey(pk).catch(() => undefined);
       if (key === undefined) return setState({ phase: 'failed', code: 'network_error' });
       if (key === null) return setState({ phase: 'failed', code: 'PCF_INVALID_KEY' });
       const { context, status, settled } = connect(definition.name, key);
       if (status === 'denied') return setState({ phase: 'failed', code: 'PCF_ORIGIN_DENIED' });
+      const channel = pk === null ? null : shareChannelName(pk, hints.group);
+      if (channel !== null) leaveShare = shareSession(context.session, channel);
       const widgetState = definition.setup(context);
       const content = document.getElementById('app');
       if (content)
@@ -51,7 +76,10 @@ function Boot<State>({ definition, pk }: { definition: WidgetDefinition<State>; 
       await settled;
       setState({ phase: 'ready', context, widgetState });
     })();
-    return () => stopHeight?.();
+    return () => {
+      stopHeight?.();
+      leaveShare?.();
+    };
   }, [attempt]);
 
   if (state.phase === 'loading') return <Skeleton />;
@@ -102,12 +130,15 @@ export function bootWidget<State>(definition: WidgetDefinition<State>): void {
   const hints = readUrlHints(location.search);
   setLocale(hints.locale ?? 'fr');
   applyAppearance({ theme: hints.theme ?? 'dark' });
+  // The SDK sizes its iframes to the content (WIDGET_RESIZE) and names its instance in the URL; a plain iframe
+  // (or the page opened on its own) has a fixed size, so there the page scrolls instead of being cut.
+  document.documentElement.dataset.framing = hints.group === null ? 'plain' : 'sdk';
   document.title = `${tc(`widget.${definition.name}`)} · PaieCashFan`;
   const root = document.getElementById('app');
   if (!root) return;
   render(
     <main class="pcf-widget">
-      <Boot<State> definition={definition} pk={hints.pk} />
+      <Boot<State> definition={definition} hints={hints} />
       <Announcer />
     </main>,
     root,

@@ -1,9 +1,8 @@
-import { BridgeError } from './bridge-error.ts';
+import { BridgeError, toErrorPayload } from './bridge-error.ts';
 import { readHostConfig } from './hello.ts';
 import { acceptInbound } from './inbound.ts';
 import { reportedParentOrigin } from './origins.ts';
 import { PendingCalls } from './pending-calls.ts';
-import { ApiError } from './problem.ts';
 import {
   ACK,
   type AckData,
@@ -15,6 +14,7 @@ import {
   type HostMessageData,
   type HostMessageType,
   type HostMethods,
+  ORIGIN_DENIED,
   PENDING,
   REQUEST,
   RESPONSE,
@@ -39,8 +39,6 @@ export interface BridgeOptions {
   onHello: (config: Partial<HelloData>) => void;
 }
 
-type ErrorPayload = Extract<ResponseData, { ok: false }>['error'];
-
 /** The host request a handler is answering: its id, the host's origin, and a way to say "the fan is being asked". */
 export interface IncomingCall {
   id: string;
@@ -52,17 +50,6 @@ export interface IncomingCall {
 
 type Handler = (params: unknown, call: IncomingCall) => Promise<unknown>;
 const OUTBOX_LIMIT = 50;
-
-/** Maps any failure of a request handler to the protocol's typed error. */
-export function toErrorPayload(error: unknown): ErrorPayload {
-  if (error instanceof BridgeError) return { code: error.code, message: error.message };
-  if (error instanceof ApiError) {
-    return error.status === 401
-      ? { code: 'PCF_UNAUTHENTICATED', message: 'No fan is signed in' }
-      : { code: 'PCF_API_ERROR', message: error.message };
-  }
-  return { code: 'PCF_API_ERROR', message: error instanceof Error ? error.message : String(error) };
-}
 
 /**
  * The widget side of the postMessage protocol (see protocol.ts): handshake with the parent page, requests in both
@@ -87,11 +74,17 @@ export class WidgetBridge {
     return this.hostOrigin !== null;
   }
 
-  /** Starts listening and sends PCF_SYN to the parent if the browser reports an allowed origin for it. */
+  /**
+   * Starts listening and sends PCF_SYN to the parent if the browser reports an allowed origin for it. A parent whose
+   * origin is not allowed is told so once (PCF_ORIGIN_DENIED, no data) and then hears nothing more.
+   */
   start(): BridgeStatus {
     if (this.win.parent === this.win) return 'standalone';
     const reported = reportedParentOrigin(this.win.location.ancestorOrigins, this.win.document.referrer);
-    if (reported !== null && !this.options.allowedOrigins.has(reported)) return 'denied';
+    if (reported !== null && !this.options.allowedOrigins.has(reported)) {
+      this.win.parent.postMessage(envelope(this.options.widget, ORIGIN_DENIED, {}), reported);
+      return 'denied';
+    }
     this.win.addEventListener('message', this.onMessage);
     if (reported !== null) this.win.parent.postMessage(envelope(this.options.widget, SYN, {}), reported);
     return 'connecting';

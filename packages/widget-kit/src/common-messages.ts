@@ -32,6 +32,11 @@ const fr = {
   required: 'Ce champ est obligatoire.',
   fieldInvalid: 'Champ « {field} » : {message}',
   signedOut: 'Vous êtes déconnecté.',
+  viaPartner: 'Connecté via {partner}',
+  partnerSignedOutTitle: 'Connexion par {partner}',
+  partnerSignedOut:
+    'Votre compte fan est celui de votre espace {partner}. Connectez-vous sur le site de {partner}, puis réessayez.',
+  partnerReconnect: 'Réessayer',
   comingSoon: 'Bientôt disponible',
   comingSoonText: 'Cette fonctionnalité arrive très bientôt dans votre espace fan.',
   'widget.wallet': 'Portefeuille',
@@ -101,6 +106,11 @@ const en: Record<keyof typeof fr, string> = {
   required: 'This field is required.',
   fieldInvalid: '“{field}” field: {message}',
   signedOut: 'You are signed out.',
+  viaPartner: 'Signed in through {partner}',
+  partnerSignedOutTitle: 'Signing in through {partner}',
+  partnerSignedOut:
+    'Your fan account is the one of your {partner} account. Sign in on the {partner} site, then try again.',
+  partnerReconnect: 'Try again',
   comingSoon: 'Coming soon',
   comingSoonText: 'This feature is coming very soon to your fan space.',
   'widget.wallet': 'Wallet',

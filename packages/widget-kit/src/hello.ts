@@ -8,7 +8,9 @@ export const isLocale = (value: unknown): value is Locale => value === 'fr' || v
 export function toAppearance(value: unknown): Appearance | undefined {
   if (!isRecord(value)) return undefined;
   const appearance: Appearance = {};
-  if (value.theme === 'dark' || value.theme === 'light') appearance.theme = value.theme;
+  if (value.theme === 'dark' || value.theme === 'light' || value.theme === 'auto') {
+    appearance.theme = value.theme;
+  }
   if (isRecord(value.variables)) {
     const variables: Record<`--pcf-${string}`, string> = {};
     for (const [name, css] of Object.entries(value.variables)) {

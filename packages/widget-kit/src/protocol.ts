@@ -13,9 +13,11 @@
  *                                                       is in the pk's allowed origins; from then on the widget
  *                                                       posts only to that exact origin, never '*'.
  * A widget that reloads starts again at 1; the host answers with a fresh PCF_HELLO (same config, fresh token).
+ * A widget whose parent's origin the key does not allow sends that parent, once, PCF_ORIGIN_DENIED (no data but the
+ * code itself) and nothing else; the host then rejects its calls with PCF_ORIGIN_DENIED instead of waiting 10 s.
  *
  * Requests: either side sends { type: 'PCF_REQUEST', id, data: { method, params } } and the other answers
- * { type: 'PCF_RESPONSE', id, data: { ok: true, result } | { ok: false, error: { code, message } } }.
+ * { type: 'PCF_RESPONSE', id, data: { ok: true, result } | { ok: false, error: { code, message, status?, apiCode? } } }.
  * Default timeout 10 s (PCF_TIMEOUT). A request that waits for the fan (a confirmation or a consent screen inside the
  * widget) is answered first by { type: 'PCF_PENDING', id, data: {} }: the host then waits FAN_TIMEOUT_MS more
  * (each PCF_PENDING restarts that wait), and the widget itself gives up after FAN_PROMPT_TIMEOUT_MS with
@@ -72,12 +74,18 @@ export function isEnvelope(value: unknown): value is Envelope {
 export const SYN = 'PCF_SYN';
 export const HELLO = 'PCF_HELLO';
 export const ACK = 'PCF_ACK';
+/**
+ * Widget → parent, once, when the key does not allow the parent's origin (data: {}). Posted to that origin only,
+ * carries nothing but its type (which is also the error code the host rejects with); the widget then stays silent.
+ */
+export const ORIGIN_DENIED = 'PCF_ORIGIN_DENIED';
 
 export type Locale = 'fr' | 'en';
 
 /** Appearance API: a theme plus CSS custom properties the widget applies on :root (names must start with --pcf-). */
 export interface Appearance {
-  theme?: 'dark' | 'light';
+  /** `auto` follows the host page's `prefers-color-scheme`. */
+  theme?: 'dark' | 'light' | 'auto';
   variables?: Record<`--pcf-${string}`, string>;
 }
 
@@ -115,9 +123,17 @@ export interface RequestData {
   params?: unknown;
 }
 
-export type ResponseData =
-  | { ok: true; result: unknown }
-  | { ok: false; error: { code: ErrorCode; message: string } };
+/** A failed call: a protocol code, and for a failure of the REST API behind it, its HTTP status and problem code. */
+export interface ResponseError {
+  code: ErrorCode;
+  message: string;
+  /** HTTP status of the API call that failed (PCF_API_ERROR, PCF_UNAUTHENTICATED). */
+  status?: number;
+  /** The API's problem+json `code` (e.g. insufficient_funds, price_changed). */
+  apiCode?: string;
+}
+
+export type ResponseData = { ok: true; result: unknown } | { ok: false; error: ResponseError };
 
 export const ERROR_CODES = [
   'PCF_TIMEOUT',

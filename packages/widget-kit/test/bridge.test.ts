@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WidgetBridge } from '../src/bridge.ts';
+import { ApiError, networkProblem } from '../src/problem.ts';
 import { type Envelope, envelope, type HelloData } from '../src/protocol.ts';
 
 const HOST = 'https://club.example';
@@ -61,11 +62,18 @@ describe('WidgetBridge handshake', () => {
     expect(posted).toEqual([{ message: envelope('wallet', 'PCF_SYN', {}), targetOrigin: HOST }]);
   });
 
-  it('stays silent and deaf when the parent origin is not allowed', () => {
-    const { bridge, posted, listeners } = setup('https://evil.example');
+  it('tells a parent whose origin is not allowed once (the code, no data), then stays silent and deaf', async () => {
+    const { bridge, posted, listeners, deliver } = setup('https://evil.example');
+    bridge.emit('WIDGET_ACTION', { action: 'signedIn' });
     expect(bridge.start()).toBe('denied');
-    expect(posted).toEqual([]);
+    expect(posted).toEqual([
+      { message: envelope('wallet', 'PCF_ORIGIN_DENIED', {}), targetOrigin: 'https://evil.example' },
+    ]);
     expect(listeners).toHaveLength(0);
+    deliver(envelope('wallet', 'PCF_HELLO', helloData()), 'https://evil.example');
+    bridge.emit('WIDGET_ACTION', { action: 'signedOut' });
+    await flush();
+    expect(posted).toHaveLength(1);
   });
 
   it('waits for PCF_HELLO without sending PCF_SYN when the browser does not tell the parent origin', () => {
@@ -129,6 +137,45 @@ describe('WidgetBridge requests', () => {
         HOST,
       ],
     ]);
+  });
+
+  it('keeps the HTTP status and problem code of a failed API call (apiCode), as the REST path does', async () => {
+    const { bridge, posted, deliver } = setup();
+    const problem = (status: number, code: string) =>
+      new ApiError({ type: 'about:blank', title: code, status, detail: `${code} detail`, code, errors: [] });
+    bridge.handle('shop.checkout', async () => {
+      throw problem(409, 'price_changed');
+    });
+    bridge.handle('wallet.getBalance', async () => {
+      throw problem(401, 'unauthenticated');
+    });
+    bridge.handle('shop.getCart', async () => {
+      throw new ApiError(networkProblem());
+    });
+    bridge.start();
+    deliver(envelope('wallet', 'PCF_HELLO', helloData()));
+    for (const [id, method] of [
+      ['r1', 'shop.checkout'],
+      ['r2', 'wallet.getBalance'],
+      ['r3', 'shop.getCart'],
+    ])
+      deliver(envelope('wallet', 'PCF_REQUEST', { method }, id));
+    await flush();
+    const errors = Object.fromEntries(
+      posted
+        .filter((p) => p.message.type === 'PCF_RESPONSE')
+        .map((p) => [p.message.id, (p.message.data as { error: unknown }).error]),
+    );
+    expect(errors).toEqual({
+      r1: { code: 'PCF_API_ERROR', message: 'price_changed detail', status: 409, apiCode: 'price_changed' },
+      r2: {
+        code: 'PCF_UNAUTHENTICATED',
+        message: 'No fan is signed in',
+        status: 401,
+        apiCode: 'unauthenticated',
+      },
+      r3: { code: 'PCF_API_ERROR', message: 'The server could not be reached' },
+    });
   });
 
   it("gives handlers the call they answer: its id, the host's origin, and pending() → PCF_PENDING for that id", async () => {

@@ -56,11 +56,15 @@ describe('readUrlHints', () => {
       pk: 'pk_test_monacoDemo2026',
       locale: 'en',
       theme: 'light',
+      group: null,
+      pay: null,
     });
     expect(readUrlHints('?pk=sk_live_secret123&locale=de&theme=pink')).toEqual({
       pk: null,
       locale: null,
       theme: null,
+      group: null,
+      pay: null,
     });
   });
 });

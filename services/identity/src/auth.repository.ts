@@ -135,7 +135,7 @@ export class IdentityRepository {
   }
 
   /** Locks the token's row so two concurrent refreshes with one token cannot both succeed. */
-  async lockRefreshToken(tokenHash: string, q: Queryable): Promise<RefreshTokenRecord | undefined> {
+  async lockRefreshToken(q: Queryable, tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const result = await q.query<{
       session_id: string;
       user_id: string;
@@ -159,7 +159,7 @@ export class IdentityRepository {
     };
   }
 
-  async markRefreshTokenUsed(tokenHash: string, q: Queryable): Promise<void> {
+  async markRefreshTokenUsed(q: Queryable, tokenHash: string): Promise<void> {
     await q.query('UPDATE identity.refresh_tokens SET used_at = now() WHERE token_hash = $1', [tokenHash]);
   }
 

@@ -17,6 +17,7 @@ import {
   refreshTokenReused,
   userNotFound,
 } from './identity.errors.ts';
+import { userRegistered } from './identity.events.ts';
 import type { LoginBody, SignupBody, TokenPair, UpdateMeBody, User } from './identity.schema.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -88,13 +89,13 @@ export class IdentityService {
     const { repository } = this.deps;
     const hash = sha256(refreshToken);
     const outcome = await this.deps.transaction(async (tx) => {
-      const token = await repository.lockRefreshToken(hash, tx);
+      const token = await repository.lockRefreshToken(tx, hash);
       if (!token || token.sessionRevoked || token.sessionExpired) return { error: invalidRefreshToken() };
       if (token.usedAt !== null) {
         await repository.revokeSession(token.sessionId, 'refresh_token_reused', tx);
         return { error: refreshTokenReused() };
       }
-      await repository.markRefreshTokenUsed(hash, tx);
+      await repository.markRefreshTokenUsed(tx, hash);
       const next = randomToken(48);
       await repository.insertRefreshToken(sha256(next), token.sessionId, tx);
       const user = await repository.findUserById(token.userId, tx);
@@ -140,7 +141,7 @@ export class IdentityService {
       if (user.email && (await this.deps.repository.emailExists(user.email, q))) throw emailTaken();
       const handle = await this.#freeHandle(user.displayName, q);
       const record = await this.deps.repository.insertUser({ ...user, id: randomUUID(), handle }, q);
-      await this.deps.outbox.add(q, 'identity.user_registered', {
+      await this.deps.outbox.publish(q, userRegistered, {
         userId: record.id,
         role: record.role,
         handle: record.handle,

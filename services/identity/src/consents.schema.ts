@@ -1,8 +1,9 @@
+import { PagedResponse, Uuid, uuidParams } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** A fan's consent: what this partner's pages may read through the SDK (balance, history, cart). */
 export const Consent = Type.Object({
-  partnerId: Type.String({ format: 'uuid' }),
+  partnerId: Uuid,
   partnerName: Type.String(),
   partnerSlug: Type.String(),
   origin: Type.Union([Type.String(), Type.Null()], { description: 'The page it was granted on, if known' }),
@@ -10,12 +11,9 @@ export const Consent = Type.Object({
 });
 export type Consent = Static<typeof Consent>;
 
-export const ConsentPage = Type.Object({
-  data: Type.Array(Consent),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const ConsentPage = PagedResponse(Consent);
 
-export const ConsentParams = Type.Object({ partnerId: Type.String({ format: 'uuid' }) });
+export const ConsentParams = uuidParams('partnerId');
 
 export const GrantConsentBody = Type.Object(
   {

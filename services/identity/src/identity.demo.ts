@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Database, type Outbox, type Queryable, seedOnce } from '@pcf/kernel';
 import type { IdentityService } from './auth.service.ts';
 import type { PartnersRepository } from './partners.repository.ts';
+import { publishPartnerCreated } from './partners.service.ts';
 import { hashPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 
@@ -31,9 +32,31 @@ export interface DemoSeedDeps {
   origins: string[];
 }
 
-/** Demo partners, their admins and keys, a platform admin and a demo fan — inserted once per database. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1'];
+
+/**
+ * The origins the demo keys allow: the given ones plus, for a loopback origin, the same port under the other
+ * loopback name — the server prints both `http://localhost:PORT` and `http://127.0.0.1:PORT`, and the demo must
+ * work at either.
+ */
+export function demoOrigins(origins: string[]): string[] {
+  const all: string[] = [];
+  for (const origin of origins) {
+    const url = new URL(origin);
+    const names = LOOPBACK_NAMES.includes(url.hostname) ? LOOPBACK_NAMES : [url.hostname];
+    for (const name of names) all.push(`${url.protocol}//${name}${url.port ? `:${url.port}` : ''}`);
+  }
+  return [...new Set(all)];
+}
+
+/**
+ * Demo partners, their admins and keys, a platform admin and a demo fan — inserted once per database. At every
+ * start the demo keys also get the origins of this start (the data directory outlives a change of PORT or
+ * PCF_PUBLIC_URL), so the demo page works at every address the server prints.
+ */
 export async function seedIdentityDemo(deps: DemoSeedDeps): Promise<string[]> {
   const lines: string[] = [];
+  const origins = demoOrigins(deps.origins);
   const passwordHash = await hashPassword(deps.password);
   await seedOnce(deps.db, 'identity', 'identity-demo-v1', async (tx) => {
     await deps.identity.createUser(
@@ -55,6 +78,10 @@ export async function seedIdentityDemo(deps: DemoSeedDeps): Promise<string[]> {
       lines.push(`Demo secret key for ${demo.name} (shown only now): ${secret}`);
     }
   });
+  await deps.partners.addAllowedOrigins(
+    DEMO_PARTNERS.map((p) => p.publishableKey),
+    origins,
+  );
   return lines;
 }
 
@@ -68,11 +95,7 @@ async function seedPartner(
     { id: randomUUID(), name: demo.name, slug: demo.slug },
     tx,
   );
-  await deps.outbox.add(tx, 'identity.partner_created', {
-    partnerId: partner.id,
-    slug: partner.slug,
-    name: partner.name,
-  });
+  await publishPartnerCreated(deps.outbox, tx, partner);
   await deps.identity.createUser(
     {
       email: demo.adminEmail,
@@ -92,7 +115,7 @@ async function seedPartner(
       publishableKey: demo.publishableKey,
       secretHash: null,
       secretLast4: null,
-      allowedOrigins: deps.origins,
+      allowedOrigins: demoOrigins(deps.origins),
       label: 'Demo',
     },
     tx,

@@ -1,4 +1,4 @@
-import { SecretString } from '@pcf/kernel';
+import { SecretString, Uuid, uuidParams } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
 const strict = { additionalProperties: false } as const;
@@ -17,7 +17,8 @@ export const Role = Type.Union([
   Type.Literal('partner_admin'),
   Type.Literal('platform_admin'),
 ]);
-export const Uuid = Type.String({ format: 'uuid' });
+// The shared id schema, re-exported for the service's other schema files.
+export { Uuid };
 export const Origin = Type.String({
   pattern: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
   maxLength: 255,
@@ -133,7 +134,7 @@ export const CreatedApiKey = Type.Intersect([
 ]);
 
 export const PartnerKeyParams = Type.Object({ partnerId: Uuid, keyId: Uuid });
-export const PartnerParams = Type.Object({ partnerId: Uuid });
+export const PartnerParams = uuidParams('partnerId');
 
 export const WidgetSessionBody = Type.Object(
   {

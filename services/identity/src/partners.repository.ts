@@ -113,6 +113,26 @@ export class PartnersRepository {
     return result.rows.map(toKey);
   }
 
+  /**
+   * Adds origins to the allowed origins of these publishable keys (unrevoked ones), keeping those already listed;
+   * returns how many keys changed.
+   */
+  async addAllowedOrigins(
+    publishableKeys: string[],
+    origins: string[],
+    q: Queryable = this.db,
+  ): Promise<number> {
+    const result = await q.query(
+      `UPDATE identity.api_keys
+       SET allowed_origins = allowed_origins || ARRAY(
+         SELECT o FROM unnest($2::text[]) WITH ORDINALITY AS t(o, n) WHERE o <> ALL(allowed_origins) ORDER BY n)
+       WHERE kind = 'publishable' AND revoked_at IS NULL AND publishable_key = ANY($1::text[])
+         AND NOT ($2::text[] <@ allowed_origins)`,
+      [publishableKeys, origins],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async revokeKey(partnerId: string, keyId: string): Promise<(ApiKey & { cursorAt: string }) | undefined> {
     const result = await this.db.query<KeyRow>(
       `UPDATE identity.api_keys SET revoked_at = coalesce(revoked_at, now())

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { NotFoundError, PageQuery, requirePartnerKey, requireUser } from '@pcf/kernel';
+import { NotFoundError, PagedResponse, PageQuery, requirePartnerKey, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import {
   ApiKey,
@@ -18,8 +18,6 @@ import type { PartnersService } from './partners.service.ts';
 
 const tags = ['partners'];
 const secured = [{ bearer: [] }];
-const pageOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
-  Type.Object({ data: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 export function partnersRoutes(service: PartnersService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -53,7 +51,7 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
           summary: 'List partners (platform admins only)',
           security: secured,
           querystring: PageQuery,
-          response: { 200: pageOf(Partner) },
+          response: { 200: PagedResponse(Partner) },
         },
       },
       async (request) => {
@@ -101,7 +99,7 @@ export function partnersRoutes(service: PartnersService): FastifyPluginAsyncType
           security: secured,
           params: PartnerParams,
           querystring: PageQuery,
-          response: { 200: pageOf(ApiKey) },
+          response: { 200: PagedResponse(ApiKey) },
         },
       },
       async (request) =>

@@ -12,6 +12,7 @@ import { publicUser } from './auth.repository.ts';
 import type { IdentityService } from './auth.service.ts';
 import { normalizeEmail } from './auth.service.ts';
 import { keyNotFound, partnerNotFound, slugTaken } from './identity.errors.ts';
+import { partnerCreated } from './identity.events.ts';
 import type { PublishableKeyInfo } from './identity.port.ts';
 import type {
   ApiKey,
@@ -43,6 +44,15 @@ export interface PartnersServiceDeps {
   widgetSessionTtlSeconds: number;
 }
 
+/** Writes identity.partner_created for a partner inserted in tx: the one place its payload is built (demo seed too). */
+export async function publishPartnerCreated(
+  outbox: Outbox,
+  tx: Queryable,
+  partner: Pick<Partner, 'id' | 'slug' | 'name'>,
+): Promise<void> {
+  await outbox.publish(tx, partnerCreated, { partnerId: partner.id, slug: partner.slug, name: partner.name });
+}
+
 export class PartnersService {
   constructor(private readonly deps: PartnersServiceDeps) {}
 
@@ -67,11 +77,7 @@ export class PartnersService {
           },
           tx,
         );
-        await this.deps.outbox.add(tx, 'identity.partner_created', {
-          partnerId: partner.id,
-          slug: partner.slug,
-          name: partner.name,
-        });
+        await publishPartnerCreated(this.deps.outbox, tx, partner);
         return { partner, admin: publicUser(admin) };
       });
     } catch (error) {

@@ -1,7 +1,13 @@
-import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  FAN_PASSWORD,
+  login,
+  newFan,
+  startTestPlatform,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { login, PASSWORD, signup } from './helpers.ts';
 
 describe.each(testBackends())('fan accounts on $name', (backend) => {
   let t: TestPlatform;
@@ -14,7 +20,7 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
     const response = await t.request({
       method: 'POST',
       url: '/v1/auth/signup',
-      body: { email: 'Lea.Martin@Example.com', password: PASSWORD, displayName: 'Léa Martin' },
+      body: { email: 'Lea.Martin@Example.com', password: FAN_PASSWORD, displayName: 'Léa Martin' },
     });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -33,11 +39,11 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('refuses a second account with the same email, whatever its case', async () => {
-    const first = await signup(t, 'Twin');
+    const first = await newFan(t, 'Twin');
     const response = await t.request({
       method: 'POST',
       url: '/v1/auth/signup',
-      body: { email: first.email.toUpperCase(), password: PASSWORD, displayName: 'Other' },
+      body: { email: first.email.toUpperCase(), password: FAN_PASSWORD, displayName: 'Other' },
     });
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('email_taken');
@@ -45,11 +51,11 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
 
   it.each([
     [{ email: 'a@example.com', password: 'short', displayName: 'A' }, 'password'],
-    [{ email: 'not-an-email', password: PASSWORD, displayName: 'A' }, 'email'],
-    [{ email: 'a@example.com', password: PASSWORD }, 'displayName'],
+    [{ email: 'not-an-email', password: FAN_PASSWORD, displayName: 'A' }, 'email'],
+    [{ email: 'a@example.com', password: FAN_PASSWORD }, 'displayName'],
     [{ email: 'a@example.com', password: 1234567890123, displayName: 'A' }, 'password'],
-    [{ email: 'a@example.com', password: PASSWORD, displayName: 'A', role: 'platform_admin' }, 'role'],
-    [{ email: 'a@example.com', password: PASSWORD, displayName: '   ' }, 'displayName'],
+    [{ email: 'a@example.com', password: FAN_PASSWORD, displayName: 'A', role: 'platform_admin' }, 'role'],
+    [{ email: 'a@example.com', password: FAN_PASSWORD, displayName: '   ' }, 'displayName'],
   ])('rejects invalid sign-up %j naming the field', async (body, field) => {
     const response = await t.request({ method: 'POST', url: '/v1/auth/signup', body });
     expect(response.statusCode).toBe(400);
@@ -61,8 +67,8 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('logs in, and answers identically for an unknown email and a wrong password', async () => {
-    const fan = await signup(t, 'Login');
-    const ok = await login(t, fan.email, PASSWORD);
+    const fan = await newFan(t, 'Login');
+    const ok = await login(t, fan.email, FAN_PASSWORD);
     expect(ok.user.id).toBe(fan.user.id);
 
     const wrong = await t.request({
@@ -84,15 +90,15 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('shows and updates the signed-in profile', async () => {
-    const fan = await signup(t, 'Profile');
-    const me = await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.accessToken });
+    const fan = await newFan(t, 'Profile');
+    const me = await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.token });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ id: fan.user.id, favouriteClub: null });
 
     const patched = await t.request({
       method: 'PATCH',
       url: '/v1/auth/me',
-      token: fan.accessToken,
+      token: fan.token,
       body: { displayName: 'New Name', favouriteClub: 'monaco', locale: 'en', displayCurrency: 'USD' },
     });
     expect(patched.statusCode).toBe(200);
@@ -102,17 +108,17 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
       locale: 'en',
       displayCurrency: 'USD',
     });
-    const again = await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.accessToken });
+    const again = await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.token });
     expect(again.json().locale).toBe('en');
 
     for (const body of [{}, { locale: 'de' }, { displayCurrency: 'BTC' }, { email: 'x@example.com' }]) {
-      const bad = await t.request({ method: 'PATCH', url: '/v1/auth/me', token: fan.accessToken, body });
+      const bad = await t.request({ method: 'PATCH', url: '/v1/auth/me', token: fan.token, body });
       expect(bad.statusCode, JSON.stringify(body)).toBe(400);
     }
     const cleared = await t.request({
       method: 'PATCH',
       url: '/v1/auth/me',
-      token: fan.accessToken,
+      token: fan.token,
       body: { favouriteClub: null },
     });
     expect(cleared.json().favouriteClub).toBeNull();
@@ -125,7 +131,7 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('rotates refresh tokens and revokes the family when a used one comes back', async () => {
-    const fan = await signup(t, 'Rotate');
+    const fan = await newFan(t, 'Rotate');
     const first = await t.request({
       method: 'POST',
       url: '/v1/auth/refresh',
@@ -155,7 +161,7 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
-    const fan = await signup(t, 'Race');
+    const fan = await newFan(t, 'Race');
     const results = await Promise.all(
       [1, 2].map(() =>
         t.request({ method: 'POST', url: '/v1/auth/refresh', body: { refreshToken: fan.refreshToken } }),
@@ -165,8 +171,8 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('logs out: the refresh token stops working', async () => {
-    const fan = await signup(t, 'Logout');
-    const out = await t.request({ method: 'POST', url: '/v1/auth/logout', token: fan.accessToken });
+    const fan = await newFan(t, 'Logout');
+    const out = await t.request({ method: 'POST', url: '/v1/auth/logout', token: fan.token });
     expect(out.statusCode).toBe(204);
     const refresh = await t.request({
       method: 'POST',
@@ -177,7 +183,7 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
   });
 
   it('throttles sign-in attempts per account, even with the right password afterwards', async () => {
-    const fan = await signup(t, 'Throttle');
+    const fan = await newFan(t, 'Throttle');
     const attempts = [];
     for (let i = 0; i < 10; i++) {
       attempts.push(
@@ -192,25 +198,25 @@ describe.each(testBackends())('fan accounts on $name', (backend) => {
     const blocked = await t.request({
       method: 'POST',
       url: '/v1/auth/login',
-      body: { email: fan.email, password: PASSWORD },
+      body: { email: fan.email, password: FAN_PASSWORD },
     });
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.json().code).toBe('rate_limited');
-    const other = await signup(t, 'Unaffected');
+    const other = await newFan(t, 'Unaffected');
     expect(
       (
         await t.request({
           method: 'POST',
           url: '/v1/auth/login',
-          body: { email: other.email, password: PASSWORD },
+          body: { email: other.email, password: FAN_PASSWORD },
         })
       ).statusCode,
     ).toBe(200);
   });
 
   it('announces new users on the bus through the outbox', async () => {
-    await signup(t, 'Evented');
+    await newFan(t, 'Evented');
     await t.platform.flushEvents();
     const pending = await t.platform
       .database('identity')

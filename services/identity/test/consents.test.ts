@@ -1,107 +1,109 @@
 import { randomUUID } from 'node:crypto';
-import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  createClub,
+  createKey,
+  newFan,
+  startFixturePlatform,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { ADMIN_ENV, createKey, createPartner, signup } from './helpers.ts';
 
 /** A fan's consents to partners (what a partner's pages may read through the SDK): /v1/auth/consents. */
 describe.each(testBackends())('consents to partners on $name', (backend) => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(backend, [identityModule], {
-      ...ADMIN_ENV,
-      PCF_RATE_LIMIT_USER: '100000',
-      PCF_RATE_LIMIT_IP: '100000',
-    });
+    t = await startFixturePlatform(backend, [identityModule]);
   });
   afterAll(() => t.close());
 
   const consentUrl = (partnerId: string) => `/v1/auth/consents/${partnerId}`;
 
   it('grants once per partner (201 then 200, first grant kept), reads, lists with the partner, and revokes', async () => {
-    const fan = await signup(t, 'Consenting');
-    const { partner } = await createPartner(t);
+    const fan = await newFan(t, 'Consenting');
+    const { partnerId, slug } = await createClub(t);
 
-    const missing = await t.request({ method: 'GET', url: consentUrl(partner.id), token: fan.accessToken });
+    const missing = await t.request({ method: 'GET', url: consentUrl(partnerId), token: fan.token });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(missing.json().code).toBe('consent_not_found');
 
     const granted = await t.request({
       method: 'PUT',
-      url: consentUrl(partner.id),
-      token: fan.accessToken,
+      url: consentUrl(partnerId),
+      token: fan.token,
       body: { origin: 'https://club.example' },
     });
     expect(granted.statusCode).toBe(201);
     expect(granted.json()).toEqual({
-      partnerId: partner.id,
-      partnerName: `Club ${partner.slug}`,
-      partnerSlug: partner.slug,
+      partnerId: partnerId,
+      partnerName: `Club ${slug}`,
+      partnerSlug: slug,
       origin: 'https://club.example',
       grantedAt: expect.any(String),
     });
     const again = await t.request({
       method: 'PUT',
-      url: consentUrl(partner.id),
-      token: fan.accessToken,
+      url: consentUrl(partnerId),
+      token: fan.token,
       body: {},
     });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(granted.json());
 
-    const read = await t.request({ method: 'GET', url: consentUrl(partner.id), token: fan.accessToken });
+    const read = await t.request({ method: 'GET', url: consentUrl(partnerId), token: fan.token });
     expect(read.json()).toEqual(granted.json());
-    const list = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.accessToken });
+    const list = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.token });
     expect(list.json()).toEqual({ data: [granted.json()], nextCursor: null });
 
     const revoked = await t.request({
       method: 'DELETE',
-      url: consentUrl(partner.id),
-      token: fan.accessToken,
+      url: consentUrl(partnerId),
+      token: fan.token,
     });
     expect(revoked.statusCode).toBe(204);
-    const gone = await t.request({ method: 'GET', url: consentUrl(partner.id), token: fan.accessToken });
+    const gone = await t.request({ method: 'GET', url: consentUrl(partnerId), token: fan.token });
     expect(gone.statusCode).toBe(404);
-    const twice = await t.request({ method: 'DELETE', url: consentUrl(partner.id), token: fan.accessToken });
+    const twice = await t.request({ method: 'DELETE', url: consentUrl(partnerId), token: fan.token });
     expect(twice.statusCode).toBe(404);
     expect(twice.json().code).toBe('consent_not_found');
-    const empty = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.accessToken });
+    const empty = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.token });
     expect(empty.json()).toEqual({ data: [], nextCursor: null });
   });
 
   it("keeps each fan's consents to themselves", async () => {
-    const [alice, bob] = [await signup(t, 'Alice'), await signup(t, 'Bob')];
-    const { partner } = await createPartner(t);
-    await t.request({ method: 'PUT', url: consentUrl(partner.id), token: alice.accessToken, body: {} });
-    const bobsView = await t.request({ method: 'GET', url: consentUrl(partner.id), token: bob.accessToken });
+    const [alice, bob] = [await newFan(t, 'Alice'), await newFan(t, 'Bob')];
+    const { partnerId } = await createClub(t);
+    await t.request({ method: 'PUT', url: consentUrl(partnerId), token: alice.token, body: {} });
+    const bobsView = await t.request({ method: 'GET', url: consentUrl(partnerId), token: bob.token });
     expect(bobsView.statusCode).toBe(404);
-    const bobsList = await t.request({ method: 'GET', url: '/v1/auth/consents', token: bob.accessToken });
+    const bobsList = await t.request({ method: 'GET', url: '/v1/auth/consents', token: bob.token });
     expect(bobsList.json().data).toEqual([]);
     const bobsRevoke = await t.request({
       method: 'DELETE',
-      url: consentUrl(partner.id),
-      token: bob.accessToken,
+      url: consentUrl(partnerId),
+      token: bob.token,
     });
     expect(bobsRevoke.statusCode).toBe(404);
     const stillThere = await t.request({
       method: 'GET',
-      url: consentUrl(partner.id),
-      token: alice.accessToken,
+      url: consentUrl(partnerId),
+      token: alice.token,
     });
     expect(stillThere.statusCode).toBe(200);
   });
 
   it('pages the list newest first with a cursor', async () => {
-    const fan = await signup(t, 'Pager');
+    const fan = await newFan(t, 'Pager');
     const partners = [];
     for (let i = 0; i < 3; i++) {
-      const { partner } = await createPartner(t);
-      partners.push(partner);
+      const { partnerId } = await createClub(t);
+      partners.push(partnerId);
       const granted = await t.request({
         method: 'PUT',
-        url: consentUrl(partner.id),
-        token: fan.accessToken,
+        url: consentUrl(partnerId),
+        token: fan.token,
         body: {},
       });
       expect(granted.statusCode, granted.body).toBe(201);
@@ -109,41 +111,41 @@ describe.each(testBackends())('consents to partners on $name', (backend) => {
     const first = await t.request({
       method: 'GET',
       url: '/v1/auth/consents?limit=2',
-      token: fan.accessToken,
+      token: fan.token,
     });
     expect(first.json().data.map((c: { partnerId: string }) => c.partnerId)).toEqual([
-      partners[2]?.id,
-      partners[1]?.id,
+      partners[2],
+      partners[1],
     ]);
     const cursor = first.json().nextCursor as string;
     expect(cursor).toEqual(expect.any(String));
     const second = await t.request({
       method: 'GET',
       url: `/v1/auth/consents?limit=2&cursor=${encodeURIComponent(cursor)}`,
-      token: fan.accessToken,
+      token: fan.token,
     });
     expect(second.json()).toEqual({
-      data: [expect.objectContaining({ partnerId: partners[0]?.id })],
+      data: [expect.objectContaining({ partnerId: partners[0] })],
       nextCursor: null,
     });
     const foreign = await t.request({
       method: 'GET',
       url: '/v1/auth/consents?cursor=nope',
-      token: fan.accessToken,
+      token: fan.token,
     });
     expect(foreign.statusCode).toBe(400);
   });
 
   it('refuses what is not a fan managing their own consents', async () => {
-    const fan = await signup(t, 'Guarded');
-    const { partner, admin } = await createPartner(t);
+    const fan = await newFan(t, 'Guarded');
+    const { partnerId, admin } = await createClub(t);
     const anonymous = await t.request({ method: 'GET', url: '/v1/auth/consents' });
     expect(anonymous.statusCode).toBe(401);
 
     const unknownPartner = await t.request({
       method: 'PUT',
       url: consentUrl(randomUUID()),
-      token: fan.accessToken,
+      token: fan.token,
       body: {},
     });
     expect(unknownPartner.statusCode).toBe(404);
@@ -151,27 +153,27 @@ describe.each(testBackends())('consents to partners on $name', (backend) => {
     const badId = await t.request({
       method: 'PUT',
       url: consentUrl('pk_test_abc'),
-      token: fan.accessToken,
+      token: fan.token,
       body: {},
     });
     expect(badId.statusCode).toBe(400);
     const badOrigin = await t.request({
       method: 'PUT',
-      url: consentUrl(partner.id),
-      token: fan.accessToken,
+      url: consentUrl(partnerId),
+      token: fan.token,
       body: { origin: 'javascript:alert(1)' },
     });
     expect(badOrigin.statusCode).toBe(400);
 
     // A partner's secret key, and a widget session it minted, cannot grant or read the fan's consents.
-    await createKey(t, partner.id, admin.accessToken, {
+    await createKey(t, partnerId, admin.token, {
       kind: 'publishable',
       allowedOrigins: ['https://club.example'],
     });
-    const sk = await createKey(t, partner.id, admin.accessToken, { kind: 'secret' });
+    const sk = await createKey(t, partnerId, admin.token, { kind: 'secret' });
     const bySecret = await t.request({
       method: 'PUT',
-      url: consentUrl(partner.id),
+      url: consentUrl(partnerId),
       token: sk.secret!,
       body: {},
     });
@@ -185,10 +187,10 @@ describe.each(testBackends())('consents to partners on $name', (backend) => {
     expect(minted.statusCode).toBe(201);
     const widgetToken = minted.json().token as string;
     for (const [method, url] of [
-      ['PUT', consentUrl(partner.id)],
-      ['GET', consentUrl(partner.id)],
+      ['PUT', consentUrl(partnerId)],
+      ['GET', consentUrl(partnerId)],
       ['GET', '/v1/auth/consents'],
-      ['DELETE', consentUrl(partner.id)],
+      ['DELETE', consentUrl(partnerId)],
     ] as const) {
       const answer = await t.request({
         method,
@@ -199,7 +201,7 @@ describe.each(testBackends())('consents to partners on $name', (backend) => {
       expect(answer.statusCode, `${method} ${url}`).toBe(403);
       expect(answer.json().code).toBe('widget_session_forbidden');
     }
-    const untouched = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.accessToken });
+    const untouched = await t.request({ method: 'GET', url: '/v1/auth/consents', token: fan.token });
     expect(untouched.json().data).toEqual([]);
   });
 });

@@ -1,27 +1,36 @@
-import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  createClub,
+  createKey,
+  FAN_PASSWORD,
+  login,
+  newFan,
+  startFixturePlatform,
+  TEST_ADMIN,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { ADMIN, ADMIN_ENV, createKey, createPartner, login, PASSWORD, signup } from './helpers.ts';
 
 describe.each(testBackends())('partners and API keys on $name', (backend) => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(backend, [identityModule], ADMIN_ENV);
+    t = await startFixturePlatform(backend, [identityModule]);
   });
   afterAll(() => t.close());
 
   it('lets only platform admins create partners, and refuses a taken slug', async () => {
-    const fan = await signup(t, 'Nobody');
+    const fan = await newFan(t, 'Nobody');
     const body = {
       name: 'X',
       slug: 'x-club',
-      admin: { email: 'x@example.com', password: PASSWORD, displayName: 'X' },
+      admin: { email: 'x@example.com', password: FAN_PASSWORD, displayName: 'X' },
     };
-    const denied = await t.request({ method: 'POST', url: '/v1/partners', token: fan.accessToken, body });
+    const denied = await t.request({ method: 'POST', url: '/v1/partners', token: fan.token, body });
     expect(denied.statusCode).toBe(403);
-    const admin = await login(t, ADMIN.email, ADMIN.password);
+    const admin = await login(t, TEST_ADMIN.email, TEST_ADMIN.password);
     expect(admin.user.role).toBe('platform_admin');
-    const created = await t.request({ method: 'POST', url: '/v1/partners', token: admin.accessToken, body });
+    const created = await t.request({ method: 'POST', url: '/v1/partners', token: admin.token, body });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({
       partner: { name: 'X', slug: 'x-club' },
@@ -30,31 +39,31 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
     const again = await t.request({
       method: 'POST',
       url: '/v1/partners',
-      token: admin.accessToken,
+      token: admin.token,
       body: { ...body, admin: { ...body.admin, email: 'y@example.com' } },
     });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('slug_taken');
-    const list = await t.request({ method: 'GET', url: '/v1/partners?limit=1', token: admin.accessToken });
+    const list = await t.request({ method: 'GET', url: '/v1/partners?limit=1', token: admin.token });
     expect(list.json().data).toHaveLength(1);
   });
 
   it('creates publishable and secret keys; a secret is shown once and stored hashed', async () => {
-    const { partner, admin } = await createPartner(t);
-    const pk = await createKey(t, partner.id, admin.accessToken, {
+    const { partnerId, admin } = await createClub(t);
+    const pk = await createKey(t, partnerId, admin.token, {
       kind: 'publishable',
       mode: 'test',
       allowedOrigins: ['https://club.example', 'http://localhost:3000'],
     });
     expect(pk.publishableKey).toMatch(/^pk_test_[A-Za-z0-9]{24}$/);
     expect(pk.secret).toBeNull();
-    const sk = await createKey(t, partner.id, admin.accessToken, { kind: 'secret' });
+    const sk = await createKey(t, partnerId, admin.token, { kind: 'secret' });
     expect(sk.secret).toMatch(/^sk_live_[A-Za-z0-9]{40}$/);
 
     const list = await t.request({
       method: 'GET',
-      url: `/v1/partners/${partner.id}/keys`,
-      token: admin.accessToken,
+      url: `/v1/partners/${partnerId}/keys`,
+      token: admin.token,
     });
     expect(list.statusCode).toBe(200);
     const keys = list.json().data as Record<string, unknown>[];
@@ -74,21 +83,21 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
       url: `/v1/partners/publishable-keys/${pk.publishableKey}`,
     });
     expect(info.json()).toMatchObject({
-      partnerId: partner.id,
+      partnerId: partnerId,
       mode: 'test',
       allowedOrigins: ['https://club.example', 'http://localhost:3000'],
     });
   });
 
   it('pages through keys with a cursor', async () => {
-    const { partner, admin } = await createPartner(t);
+    const { partnerId, admin } = await createClub(t);
     for (let i = 0; i < 5; i++)
-      await createKey(t, partner.id, admin.accessToken, { kind: 'publishable', label: `k${i}` });
+      await createKey(t, partnerId, admin.token, { kind: 'publishable', label: `k${i}` });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const url: string = `/v1/partners/${partner.id}/keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await t.request({ method: 'GET', url, token: admin.accessToken });
+      const url: string = `/v1/partners/${partnerId}/keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await t.request({ method: 'GET', url, token: admin.token });
       expect(page.statusCode).toBe(200);
       const body = page.json() as { data: { id: string }[]; nextCursor: string | null };
       seen.push(...body.data.map((k) => k.id));
@@ -98,22 +107,22 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
     expect(new Set(seen).size).toBe(5);
     const bad = await t.request({
       method: 'GET',
-      url: `/v1/partners/${partner.id}/keys?cursor=garbage`,
-      token: admin.accessToken,
+      url: `/v1/partners/${partnerId}/keys?cursor=garbage`,
+      token: admin.token,
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('cursor');
   });
 
   it("hides a partner from other partners' admins and from fans (404)", async () => {
-    const a = await createPartner(t);
-    const b = await createPartner(t);
-    const fan = await signup(t, 'Curious');
-    for (const token of [b.admin.accessToken, fan.accessToken]) {
+    const a = await createClub(t);
+    const b = await createClub(t);
+    const fan = await newFan(t, 'Curious');
+    for (const token of [b.admin.token, fan.token]) {
       for (const request of [
-        { method: 'GET' as const, url: `/v1/partners/${a.partner.id}` },
-        { method: 'GET' as const, url: `/v1/partners/${a.partner.id}/keys` },
-        { method: 'POST' as const, url: `/v1/partners/${a.partner.id}/keys`, body: { kind: 'secret' } },
+        { method: 'GET' as const, url: `/v1/partners/${a.partnerId}` },
+        { method: 'GET' as const, url: `/v1/partners/${a.partnerId}/keys` },
+        { method: 'POST' as const, url: `/v1/partners/${a.partnerId}/keys`, body: { kind: 'secret' } },
       ]) {
         const response = await t.request({ ...request, token });
         expect(response.statusCode, `${request.method} ${request.url}`).toBe(404);
@@ -122,12 +131,12 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
   });
 
   it('mints widget sessions from a secret key: same external id, same fan, always', async () => {
-    const { partner, admin } = await createPartner(t);
-    await createKey(t, partner.id, admin.accessToken, {
+    const { partnerId, admin } = await createClub(t);
+    await createKey(t, partnerId, admin.token, {
       kind: 'publishable',
       allowedOrigins: ['https://shop.club.example'],
     });
-    const sk = (await createKey(t, partner.id, admin.accessToken, { kind: 'secret', mode: 'test' })).secret!;
+    const sk = (await createKey(t, partnerId, admin.token, { kind: 'secret', mode: 'test' })).secret!;
     const mint = (body: Record<string, unknown>) =>
       t.request({ method: 'POST', url: '/v1/auth/widget-sessions', token: sk, body });
 
@@ -147,14 +156,14 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
     expect(me.statusCode).toBe(200);
     expect(me.json().id).toBe(session.user.id);
     const payload = JSON.parse(Buffer.from(session.token.split('.')[1], 'base64url').toString());
-    expect(payload).toMatchObject({ typ: 'widget', pid: partner.id, origins: ['https://shop.club.example'] });
+    expect(payload).toMatchObject({ typ: 'widget', pid: partnerId, origins: ['https://shop.club.example'] });
     expect(payload.exp - payload.iat).toBeLessThanOrEqual(900);
   });
 
   it('never links a widget fan to an existing account by email', async () => {
-    const victim = await signup(t, 'Victim');
-    const { partner, admin } = await createPartner(t);
-    const sk = (await createKey(t, partner.id, admin.accessToken, { kind: 'secret' })).secret!;
+    const victim = await newFan(t, 'Victim');
+    const { partnerId, admin } = await createClub(t);
+    const sk = (await createKey(t, partnerId, admin.token, { kind: 'secret' })).secret!;
     const minted = await t.request({
       method: 'POST',
       url: '/v1/auth/widget-sessions',
@@ -166,15 +175,15 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
   });
 
   it('accepts only live secret keys for widget sessions', async () => {
-    const { partner, admin } = await createPartner(t);
-    const fan = await signup(t, 'Fan');
-    const pk = (await createKey(t, partner.id, admin.accessToken, { kind: 'publishable' })).publishableKey!;
-    const key = await createKey(t, partner.id, admin.accessToken, { kind: 'secret' });
+    const { partnerId, admin } = await createClub(t);
+    const fan = await newFan(t, 'Fan');
+    const pk = (await createKey(t, partnerId, admin.token, { kind: 'publishable' })).publishableKey!;
+    const key = await createKey(t, partnerId, admin.token, { kind: 'secret' });
     const body = { externalUserId: 'x', displayName: 'X' };
     const withFan = await t.request({
       method: 'POST',
       url: '/v1/auth/widget-sessions',
-      token: fan.accessToken,
+      token: fan.token,
       body,
     });
     expect(withFan.statusCode).toBe(403);
@@ -182,8 +191,8 @@ describe.each(testBackends())('partners and API keys on $name', (backend) => {
     expect(withPk.statusCode).toBe(401);
     const revoked = await t.request({
       method: 'DELETE',
-      url: `/v1/partners/${partner.id}/keys/${key.id}`,
-      token: admin.accessToken,
+      url: `/v1/partners/${partnerId}/keys/${key.id}`,
+      token: admin.token,
     });
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json().revokedAt).not.toBeNull();

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  login,
+  startFixturePlatform,
+  TEST_ADMIN,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { ADMIN, ADMIN_ENV, login } from './helpers.ts';
 
 const email = () => `pw-${randomUUID().slice(0, 8)}@example.com`;
 
 describe.each(testBackends())('password strength on $name', (backend) => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(backend, [identityModule], ADMIN_ENV);
+    t = await startFixturePlatform(backend, [identityModule]);
   });
   afterAll(() => t.close());
 
@@ -46,12 +51,12 @@ describe.each(testBackends())('password strength on $name', (backend) => {
   );
 
   it("applies to a new partner admin's password too", async () => {
-    const root = await login(t, ADMIN.email, ADMIN.password);
+    const root = await login(t, TEST_ADMIN.email, TEST_ADMIN.password);
     const slug = `weak-${randomUUID().slice(0, 6)}`;
     const response = await t.request({
       method: 'POST',
       url: '/v1/partners',
-      token: root.accessToken,
+      token: root.token,
       body: { name: 'Weak', slug, admin: { email: email(), password: 'password1234', displayName: 'Admin' } },
     });
     expect(response.statusCode).toBe(400);

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { startTestPlatform, type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  FAN_PASSWORD,
+  type Fan,
+  newFan,
+  startTestPlatform,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { PASSWORD, signup } from './helpers.ts';
 
 function sessionOf(token: string): string {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid;
@@ -15,12 +21,12 @@ function b64(value: object): string {
 
 describe.each(testBackends())('security suite on $name', (backend) => {
   let t: TestPlatform;
-  let fan: Awaited<ReturnType<typeof signup>>;
+  let fan: Fan;
   let signingKey: { kid: string; jwk: JWK };
 
   beforeAll(async () => {
     t = await startTestPlatform(backend, [identityModule]);
-    fan = await signup(t, 'Target');
+    fan = await newFan(t, 'Target');
     const row = await t.platform
       .database('identity')
       .query<{ kid: string; private_jwk: JWK | string }>(
@@ -36,7 +42,7 @@ describe.each(testBackends())('security suite on $name', (backend) => {
 
   const me = (token: string) => t.request({ method: 'GET', url: '/v1/auth/me', token });
   // The fan's real session: the platform refuses tokens of unknown or ended sessions (see widget-sessions.test.ts).
-  const claims = () => ({ role: 'fan', sid: sessionOf(fan.accessToken), typ: 'access' });
+  const claims = () => ({ role: 'fan', sid: sessionOf(fan.token), typ: 'access' });
   const sign = async (
     key: Parameters<SignJWT['sign']>[0],
     kid: string,
@@ -74,7 +80,7 @@ describe.each(testBackends())('security suite on $name', (backend) => {
   });
 
   it('rejects a tampered token', async () => {
-    const [header, payload, signature] = fan.accessToken.split('.');
+    const [header, payload, signature] = fan.token.split('.');
     const claimsObject = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = `${header}.${b64({ ...claimsObject, role: 'platform_admin' })}.${signature}`;
     const response = await me(forged);
@@ -171,7 +177,7 @@ describe.each(testBackends())('security suite on $name', (backend) => {
     const jwks = response.json();
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', kid: signingKey.kid });
     expect(jwks.keys[0]).not.toHaveProperty('d');
-    const header = JSON.parse(Buffer.from(fan.accessToken.split('.')[0]!, 'base64url').toString());
+    const header = JSON.parse(Buffer.from(fan.token.split('.')[0]!, 'base64url').toString());
     expect(header).toMatchObject({ alg: 'EdDSA', kid: signingKey.kid });
   });
 
@@ -224,7 +230,7 @@ describe('per-IP sign-in throttling', () => {
   afterAll(() => t.close());
 
   it('blocks an address after 300 attempts in 15 minutes, whichever accounts they target', async () => {
-    const fan = await signup(t, 'Crowd');
+    const fan = await newFan(t, 'Crowd');
     const attempt = (email: string, password: string, ip: string) =>
       t.platform.app.inject({
         method: 'POST',
@@ -242,9 +248,9 @@ describe('per-IP sign-in throttling', () => {
       statuses.push(...results.map((r) => r.statusCode));
     }
     expect(statuses.every((s) => s === 401)).toBe(true);
-    const blocked = await attempt(fan.email, PASSWORD, '203.0.113.7');
+    const blocked = await attempt(fan.email, FAN_PASSWORD, '203.0.113.7');
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await attempt(fan.email, PASSWORD, '198.51.100.1')).statusCode).toBe(200);
+    expect((await attempt(fan.email, FAN_PASSWORD, '198.51.100.1')).statusCode).toBe(200);
   });
 });

@@ -1,7 +1,14 @@
-import { startTestPlatform, type TestPlatform, testBackends, waitFor } from '@pcf/kernel/testing';
+import {
+  FAN_PASSWORD,
+  login,
+  newFan,
+  startTestPlatform,
+  type TestPlatform,
+  testBackends,
+  waitFor,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
-import { login, PASSWORD, signup } from './helpers.ts';
 
 interface SessionView {
   id: string;
@@ -23,10 +30,10 @@ describe.each(testBackends())("a fan's sessions on $name", (backend) => {
     t.request({ method: 'GET', url: `/v1/auth/sessions${query}`, token });
 
   it('lists the signed-in fan’s sessions, newest first, paged', async () => {
-    const fan = await signup(t, 'Many');
-    const laptop = await login(t, fan.email, PASSWORD);
-    const phone = await login(t, fan.email, PASSWORD);
-    const all = await list(phone.accessToken);
+    const fan = await newFan(t, 'Many');
+    const laptop = await login(t, fan.email, FAN_PASSWORD);
+    const phone = await login(t, fan.email, FAN_PASSWORD);
+    const all = await list(phone.token);
     expect(all.statusCode).toBe(200);
     const sessions = all.json().data as SessionView[];
     expect(sessions).toHaveLength(3);
@@ -39,7 +46,7 @@ describe.each(testBackends())("a fan's sessions on $name", (backend) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await list(phone.accessToken, `?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = await list(phone.token, `?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.statusCode).toBe(200);
       const body = page.json() as { data: SessionView[]; nextCursor: string | null };
       seen.push(...body.data.map((s) => s.id));
@@ -49,14 +56,14 @@ describe.each(testBackends())("a fan's sessions on $name", (backend) => {
   });
 
   it('revokes another session: its access token is refused within seconds and its refresh token at once', async () => {
-    const fan = await signup(t, 'Careful');
-    const stolen = await login(t, fan.email, PASSWORD);
-    const sessions = (await list(fan.accessToken)).json().data as SessionView[];
+    const fan = await newFan(t, 'Careful');
+    const stolen = await login(t, fan.email, FAN_PASSWORD);
+    const sessions = (await list(fan.token)).json().data as SessionView[];
     const target = sessions.find((s) => !s.current)!;
     const revoked = await t.request({
       method: 'DELETE',
       url: `/v1/auth/sessions/${target.id}`,
-      token: fan.accessToken,
+      token: fan.token,
     });
     expect(revoked.statusCode).toBe(204);
     const refresh = await t.request({
@@ -67,30 +74,25 @@ describe.each(testBackends())("a fan's sessions on $name", (backend) => {
     expect(refresh.statusCode).toBe(401);
     await waitFor(
       async () =>
-        (await t.request({ method: 'GET', url: '/v1/auth/me', token: stolen.accessToken })).statusCode ===
-        401,
+        (await t.request({ method: 'GET', url: '/v1/auth/me', token: stolen.token })).statusCode === 401,
       'the revoked session’s access token is refused',
     );
-    expect((await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.accessToken })).statusCode).toBe(
-      200,
-    );
-    expect((await list(fan.accessToken)).json().data).toHaveLength(1);
+    expect((await t.request({ method: 'GET', url: '/v1/auth/me', token: fan.token })).statusCode).toBe(200);
+    expect((await list(fan.token)).json().data).toHaveLength(1);
   });
 
   it("cannot see or revoke another fan's session (404)", async () => {
-    const a = await signup(t, 'Alice');
-    const b = await signup(t, 'Bob');
-    const bSession = ((await list(b.accessToken)).json().data as SessionView[])[0]!;
+    const a = await newFan(t, 'Alice');
+    const b = await newFan(t, 'Bob');
+    const bSession = ((await list(b.token)).json().data as SessionView[])[0]!;
     const response = await t.request({
       method: 'DELETE',
       url: `/v1/auth/sessions/${bSession.id}`,
-      token: a.accessToken,
+      token: a.token,
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('session_not_found');
-    expect((await t.request({ method: 'GET', url: '/v1/auth/me', token: b.accessToken })).statusCode).toBe(
-      200,
-    );
+    expect((await t.request({ method: 'GET', url: '/v1/auth/me', token: b.token })).statusCode).toBe(200);
   });
 
   it('requires a signed-in user', async () => {

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { startTestPlatform, type TestPlatform, testBackends, waitFor } from '@pcf/kernel/testing';
+import {
+  createClub,
+  createKey,
+  FAN_PASSWORD,
+  login,
+  newFan,
+  startFixturePlatform,
+  type TestPlatform,
+  testBackends,
+  waitFor,
+} from '@pcf/kernel/testing';
 import { walletModule } from '@pcf/wallet';
 import type { WalletPort } from '@pcf/wallet/port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../src/identity.module.ts';
 import type { IdentityPort } from '../src/identity.port.ts';
-import { ADMIN_ENV, createKey, createPartner, login, PASSWORD, signup } from './helpers.ts';
 
 const SHOP_ORIGIN = 'https://shop.club.example';
 
@@ -13,21 +22,17 @@ const SHOP_ORIGIN = 'https://shop.club.example';
 describe.each(testBackends())('widget sessions on $name', (backend) => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(backend, [identityModule, walletModule], {
-      ...ADMIN_ENV,
-      PCF_SESSION_CHECK_SECONDS: '1',
-      PCF_RATE_LIMIT_USER: '100000',
-      PCF_RATE_LIMIT_IP: '100000',
+    t = await startFixturePlatform(backend, [identityModule, walletModule], {
+      env: { PCF_SESSION_CHECK_SECONDS: '1' },
     });
   });
   afterAll(() => t.close());
 
   /** A partner with a publishable key for SHOP_ORIGIN and a secret key. */
   async function partnerWithKeys(origin = SHOP_ORIGIN) {
-    const { partner, admin } = await createPartner(t);
-    await createKey(t, partner.id, admin.accessToken, { kind: 'publishable', allowedOrigins: [origin] });
-    const sk = await createKey(t, partner.id, admin.accessToken, { kind: 'secret' });
-    return { partner, admin, sk: { id: sk.id, secret: sk.secret! } };
+    const { partnerId, admin } = await createClub(t, { origins: [origin] });
+    const sk = await createKey(t, partnerId, admin.token, { kind: 'secret' });
+    return { partnerId, admin, sk: { id: sk.id, secret: sk.secret! } };
   }
 
   async function mint(secret: string, body: Record<string, unknown> = {}) {
@@ -77,7 +82,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
     it("moves money only from the widget: a partner's page holding the token may read, not pay (403)", async () => {
       const { sk } = await partnerWithKeys();
       const session = await mint(sk.secret);
-      const payee = await signup(t, 'Payee');
+      const payee = await newFan(t, 'Payee');
       const send = (origin?: string) =>
         t.request({
           method: 'POST',
@@ -97,23 +102,23 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
     });
 
     it('leaves ordinary fan tokens alone (CORS guards browsers there)', async () => {
-      const fan = await signup(t, 'Plain');
-      expect((await balance(fan.accessToken, 'https://evil.example')).statusCode).toBe(200);
+      const fan = await newFan(t, 'Plain');
+      expect((await balance(fan.token, 'https://evil.example')).statusCode).toBe(200);
     });
   });
 
   describe('revocation', () => {
     it('refuses widget tokens within seconds once the secret key that minted them is revoked', async () => {
-      const { partner, admin, sk } = await partnerWithKeys();
-      const spare = await createKey(t, partner.id, admin.accessToken, { kind: 'secret' });
+      const { partnerId, admin, sk } = await partnerWithKeys();
+      const spare = await createKey(t, partnerId, admin.token, { kind: 'secret' });
       const session = await mint(sk.secret);
       const other = await mint(spare.secret!);
       expect((await me(session.token)).statusCode).toBe(200);
 
       const revoked = await t.request({
         method: 'DELETE',
-        url: `/v1/partners/${partner.id}/keys/${sk.id}`,
-        token: admin.accessToken,
+        url: `/v1/partners/${partnerId}/keys/${sk.id}`,
+        token: admin.token,
       });
       expect(revoked.statusCode).toBe(200);
       const refused = await waitFor(async () => {
@@ -151,11 +156,11 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
     });
 
     it("refuses a fan's access token within seconds after logout", async () => {
-      const fan = await signup(t, 'Leaving');
-      const out = await t.request({ method: 'POST', url: '/v1/auth/logout', token: fan.accessToken });
+      const fan = await newFan(t, 'Leaving');
+      const out = await t.request({ method: 'POST', url: '/v1/auth/logout', token: fan.token });
       expect(out.statusCode).toBe(204);
       const refused = await waitFor(async () => {
-        const response = await me(fan.accessToken);
+        const response = await me(fan.token);
         return response.statusCode === 401 ? response : undefined;
       }, 'logged-out access token refused');
       expect(refused.json().code).toBe('session_revoked');
@@ -181,7 +186,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
 
   describe('sessions list', () => {
     it('lists widget sessions with their partner, and revokes one', async () => {
-      const { partner, sk } = await partnerWithKeys();
+      const { partnerId, sk } = await partnerWithKeys();
       const externalUserId = `ext-${randomUUID()}`;
       const first = await mint(sk.secret, { externalUserId });
       const second = await mint(sk.secret, { externalUserId });
@@ -196,7 +201,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
       expect(sessions).toHaveLength(2);
       for (const s of sessions) {
         expect(s.kind).toBe('widget');
-        expect(s.partner).toEqual({ id: partner.id, name: expect.any(String) });
+        expect(s.partner).toEqual({ id: partnerId, name: expect.any(String) });
       }
       const current = sessions.find((s) => s.current);
       const other = sessions.find((s) => !s.current)!;
@@ -248,7 +253,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
 
       // Not a send target: identity does not resolve it, so the wallet answers 404.
       expect(await t.platform.port<IdentityPort>('identity').findUser(email)).toBeNull();
-      const sender = await signup(t, 'Sender');
+      const sender = await newFan(t, 'Sender');
       await t.platform.port<WalletPort>('wallet').credit({
         idempotencyKey: `fund-${randomUUID()}`,
         userId: sender.user.id,
@@ -259,7 +264,7 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
       const send = await t.request({
         method: 'POST',
         url: '/v1/wallet/send',
-        token: sender.accessToken,
+        token: sender.token,
         headers: { 'idempotency-key': randomUUID() },
         body: { to: email, amount: '1.00', asset: 'EUR' },
       });
@@ -270,11 +275,11 @@ describe.each(testBackends())('widget sessions on $name', (backend) => {
       const owner = await t.request({
         method: 'POST',
         url: '/v1/auth/signup',
-        body: { email, password: PASSWORD, displayName: 'Real Owner' },
+        body: { email, password: FAN_PASSWORD, displayName: 'Real Owner' },
       });
       expect(owner.statusCode).toBe(201);
       expect(owner.json().user.id).not.toBe(session.user.id);
-      expect((await login(t, email, PASSWORD)).user.id).toBe(owner.json().user.id);
+      expect((await login(t, email, FAN_PASSWORD)).user.id).toBe(owner.json().user.id);
       expect((await t.platform.port<IdentityPort>('identity').findUser(email))?.id).toBe(
         owner.json().user.id,
       );

@@ -38,7 +38,9 @@ export function cartRoutes(cart: CartService, locales: LocaleResolver): FastifyP
         config: { clubScoped: true },
         schema: {
           tags,
-          summary: 'Add a variant to the cart of its club (409 out_of_stock above the stock)',
+          summary:
+            'Add a variant to the cart of its club; variantId may be left out for a product with one variant ' +
+            '(422 variant_required when it has several, 409 out_of_stock above the stock)',
           security,
           body: AddToCartBody,
           response,

@@ -1,10 +1,10 @@
 import type { Database, Queryable } from '@pcf/kernel';
 import type { CartItemRow, CartRepository, CartRow } from './cart.repository.ts';
 import type { CatalogueRepository, ClubRow, ProductRow, VariantRow } from './catalogue.repository.ts';
-import { type CatalogueService, imageUrl, type Locale } from './catalogue.service.ts';
+import { type CatalogueService, displayPrice, imageUrl, type Locale } from './catalogue.service.ts';
 import { eur } from './money.ts';
 import type { LostPromotion } from './price-check.ts';
-import { appliesTo, bpsToRate, type PricedCart, priceCart } from './pricing.ts';
+import { appliesTo, bpsToRate, type PricedCart, priceCart, shownPrice } from './pricing.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
 import {
   cartItemNotFound,
@@ -12,8 +12,9 @@ import {
   outOfStock,
   productNotFound,
   variantNotFound,
+  variantRequired,
 } from './shop.errors.ts';
-import type { Cart } from './shop.schema.ts';
+import type { AddToCartBody, Cart } from './shop.schema.ts';
 
 export interface CartDeps {
   db: Database;
@@ -42,17 +43,12 @@ export class CartService {
     return this.#view(this.deps.db, club, userId, locale);
   }
 
-  async add(
-    userId: string,
-    body: { productId: string; variantId: string; quantity?: number },
-    locale: Locale,
-  ): Promise<Cart> {
+  async add(userId: string, body: AddToCartBody, locale: Locale): Promise<Cart> {
     const quantity = body.quantity ?? 1;
     const club = await this.deps.db.transaction(async (tx) => {
       const product = await this.deps.catalogue.findProduct(body.productId, tx);
       if (product?.status !== 'active') throw productNotFound();
-      const [variant] = await this.deps.catalogue.variantsByIds([body.variantId], tx);
-      if (!variant || variant.productId !== product.id || variant.archived) throw variantNotFound();
+      const variant = await this.#variantToAdd(tx, product.id, body.variantId);
       const club = (await this.deps.catalogue.findClub(product.partnerId, tx))!;
       const cart = await this.deps.carts.lockOrCreate(tx, userId, club.partnerId);
       const existing = (await this.deps.carts.items(cart.id, tx)).find((i) => i.variantId === variant.id);
@@ -67,6 +63,23 @@ export class CartService {
       return club;
     });
     return this.#view(this.deps.db, club, userId, locale);
+  }
+
+  /**
+   * The variant a fan adds: the one named, or the product's only (non-archived) variant when none is named.
+   * Throws variant_not_found (404) for an unknown, archived or foreign variant and variant_required (422) when the
+   * product has several variants and none is named.
+   */
+  async #variantToAdd(tx: Queryable, productId: string, variantId: string | undefined): Promise<VariantRow> {
+    if (variantId === undefined) {
+      const variants = (await this.deps.catalogue.variantsOf([productId], tx)).filter((v) => !v.archived);
+      if (variants.length === 1) return variants[0]!;
+      if (variants.length === 0) throw variantNotFound();
+      throw variantRequired(variants.length);
+    }
+    const [variant] = await this.deps.catalogue.variantsByIds([variantId], tx);
+    if (!variant || variant.productId !== productId || variant.archived) throw variantNotFound();
+    return variant;
   }
 
   async updateItem(userId: string, itemId: string, quantity: number, locale: Locale): Promise<Cart> {
@@ -213,6 +226,7 @@ export class CartService {
           quantity: item.quantity,
           unitPrice: eur(line.unitPrice),
           originalUnitPrice: eur(line.price),
+          displayPrice: displayPrice(shownPrice(line.price, line)),
           lineTotal: eur(line.lineTotal),
           available: variants.get(item.variantId)?.stock ?? 0,
         };

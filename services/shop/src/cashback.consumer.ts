@@ -1,4 +1,5 @@
-import type { ConsumerDefinition } from '@pcf/kernel';
+import { type ConsumerDefinition, defineConsumer } from '@pcf/kernel';
+import { orderPaid } from './shop.events.ts';
 
 /**
  * On shop.order_paid, credits the order's cashback. The credit is a call to the wallet, so it runs after the
@@ -6,13 +7,10 @@ import type { ConsumerDefinition } from '@pcf/kernel';
  * `cashback:<orderId>` and the conditional `pending → credited` update, and the cashback sweeper retries what a
  * crash or an outage left pending.
  */
-export function cashbackConsumer(credit: (orderId: string) => void): ConsumerDefinition {
-  return {
+export function cashbackConsumer(credit: (orderId: string) => void): ConsumerDefinition<typeof orderPaid> {
+  return defineConsumer({
     name: 'shop.cashback',
-    topics: ['shop.order_paid'],
-    handle: async (event) => {
-      const orderId = event.payload.orderId;
-      if (typeof orderId === 'string') credit(orderId);
-    },
-  };
+    topics: [orderPaid],
+    handle: async (event) => credit(event.payload.orderId),
+  });
 }

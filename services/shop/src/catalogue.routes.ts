@@ -4,8 +4,12 @@ import type { CatalogueService } from './catalogue.service.ts';
 import type { LiveService } from './live.service.ts';
 import type { LocaleResolver } from './locale.ts';
 import {
+  CategoryList,
   ClubQuery,
   IdParams,
+  LiveJoin,
+  LiveJoinBody,
+  LiveList,
   LiveSession,
   LocaleQuery,
   Product,
@@ -59,9 +63,7 @@ export function catalogueRoutes(
           tags,
           summary: 'Categories of a club’s shop',
           querystring: ClubQuery,
-          response: {
-            200: Type.Object({ data: Type.Array(Type.Object({ slug: Type.String(), name: Type.String() })) }),
-          },
+          response: { 200: CategoryList },
         },
       },
       async (request) =>
@@ -88,7 +90,7 @@ export function catalogueRoutes(
           tags,
           summary: 'Current and upcoming live shopping sessions of a club',
           querystring: Type.Object({ club: Slug }, { additionalProperties: false }),
-          response: { 200: Type.Object({ data: Type.Array(LiveSession) }) },
+          response: { 200: LiveList },
         },
       },
       async (request) => live.list(request.query.club),
@@ -114,18 +116,8 @@ export function catalogueRoutes(
           tags,
           summary: 'Join a live session (sign-in optional): each fan or anonymous viewer is counted once',
           params: IdParams,
-          body: Type.Object(
-            {
-              viewerId: Type.Optional(
-                Type.String({
-                  format: 'uuid',
-                  description: 'An anonymous viewer: a random id kept for the page (ignored when signed in)',
-                }),
-              ),
-            },
-            { additionalProperties: false, description: 'Optional: a request without a body is {}' },
-          ),
-          response: { 200: Type.Object({ liveId: Type.String(), viewers: Type.Integer() }) },
+          body: LiveJoinBody,
+          response: { 200: LiveJoin },
         },
         // The body is optional: a POST without one is read as {}.
         preValidation: async (request) => {

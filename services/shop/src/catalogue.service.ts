@@ -7,10 +7,19 @@ import type {
   VariantRow,
 } from './catalogue.repository.ts';
 import { eur, iso, parseEur } from './money.ts';
-import { appliesTo, bestUnitPrice, bpsToPercent, type LivePrice, type PricedPromotion } from './pricing.ts';
+import {
+  appliesTo,
+  bestUnitPrice,
+  bpsToPercent,
+  fromPrice,
+  type LivePrice,
+  type PricedPromotion,
+  type ShownPrice,
+  shownPrice,
+} from './pricing.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
 import { clubNotFound, imageNotFound, invalidField, productNotFound } from './shop.errors.ts';
-import type { Product, ProductsQuery } from './shop.schema.ts';
+import type { DisplayPrice, Product, ProductsQuery } from './shop.schema.ts';
 
 export type Locale = 'fr' | 'en';
 
@@ -21,6 +30,13 @@ const CATEGORY_NAMES: Record<Product['category'], Record<Locale, string>> = {
 };
 
 export const imageUrl = (id: string) => `/v1/shop/images/${id}`;
+
+/** A shown price (pricing.ts, minor units) as the API answers it. */
+export const displayPrice = (shown: ShownPrice): DisplayPrice => ({
+  current: eur(shown.current),
+  original: shown.original === null ? null : eur(shown.original),
+  promotion: shown.promotion,
+});
 
 /** The public catalogue: clubs, products with their current prices, categories, images. */
 export class CatalogueService {
@@ -121,15 +137,15 @@ export function productView(
   locale: Locale,
 ): Product {
   const visible = variants.filter((v) => !v.archived);
-  let priceFrom: bigint | undefined;
+  const shown: ShownPrice[] = [];
   const views = visible.map((v) => {
     const best = bestUnitPrice(
       { productId: row.id, variantId: v.id, category: row.category, price: v.price, quantity: 1 },
       flash,
       live,
     );
-    const current = best.unitPrice;
-    if (priceFrom === undefined || current < priceFrom) priceFrom = current;
+    const price = shownPrice(v.price, best);
+    shown.push(price);
     return {
       id: v.id,
       sku: v.sku,
@@ -137,10 +153,12 @@ export function productView(
       attributes: v.attributes,
       price: eur(v.price),
       salePrice: best.applied ? eur(best.unitPrice) : null,
+      displayPrice: displayPrice(price),
       stock: v.stock,
       inStock: v.stock > 0,
     };
   });
+  const from = fromPrice(shown) ?? { current: 0n, original: null, promotion: null };
   const promotion = flash.find(
     (p) => appliesTo(p, row.id, row.category) && (p.budget === null || p.used < p.budget),
   );
@@ -152,7 +170,8 @@ export function productView(
     name: locale === 'en' ? row.nameEn : row.nameFr,
     description: locale === 'en' ? row.descriptionEn : row.descriptionFr,
     images,
-    priceFrom: eur(priceFrom ?? 0n),
+    priceFrom: eur(from.current),
+    displayPrice: displayPrice(from),
     variants: views,
     promotion: promotion
       ? {

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, type Outbox, type Queryable } from '@pcf/kernel';
-import type { HoldRequest, WalletPort } from '@pcf/wallet/port';
+import type { DomainError, Outbox, Queryable } from '@pcf/kernel';
+import {
+  PaymentSaga,
+  type PaymentSagaFailure,
+  type PaymentSagaParticipant,
+  paymentSagaKeys,
+} from '@pcf/wallet/payment-saga';
+import type { WalletPort } from '@pcf/wallet/port';
 import type { CartRepository } from './cart.repository.ts';
 import { type CartService, productName } from './cart.service.ts';
 import type { ClubRow } from './catalogue.repository.ts';
 import type { CatalogueService } from './catalogue.service.ts';
 import type { CollectiblesService } from './collectibles.service.ts';
 import { formatEur, parseEur } from './money.ts';
-import type { OrderRow, OrdersRepository } from './orders.repository.ts';
+import { type OrderRow, type OrdersRepository, paymentStep } from './orders.repository.ts';
 import { type LostPromotion, priceChange } from './price-check.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
 import { emptyCart, insufficientFunds, outOfStock, priceChanged, walletUnavailable } from './shop.errors.ts';
+import { orderPaid } from './shop.events.ts';
 
 export interface CheckoutDeps {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -24,19 +31,19 @@ export interface CheckoutDeps {
   wallet: () => WalletPort;
   /** How long a checkout hold reserves the fan's money. */
   holdTtlSeconds: number;
+  /** Told of errors the saga swallows (a compensation the recovery pass retries). */
+  onSagaError?: (error: unknown) => void;
 }
 
-/** Idempotency keys sent to the wallet are derived from the order id: a retry can never charge twice. */
+/**
+ * Idempotency keys sent to the wallet are derived from the order id: a retry can never charge twice. The saga's
+ * (hold, capture, void, compensation) come from the payment saga helper; refund and cashback are the shop's own.
+ */
 export const walletKeys = (orderId: string) => ({
-  hold: `shop:order:${orderId}:hold`,
-  capture: `shop:order:${orderId}:capture`,
-  void: `shop:order:${orderId}:void`,
-  compensation: `shop:order:${orderId}:compensation-refund`,
+  ...paymentSagaKeys('shop:order', orderId),
   refund: `shop:order:${orderId}:refund`,
   cashback: `cashback:${orderId}`,
 });
-
-const isCode = (error: unknown, code: string) => error instanceof DomainError && error.code === code;
 
 /** Inside the reservation: a promotion's budget was taken by a concurrent order after this cart was priced. */
 class BudgetTaken extends Error {
@@ -46,15 +53,28 @@ class BudgetTaken extends Error {
 }
 
 /**
- * The checkout saga. (1) One transaction creates the order `pending`, takes the stock (conditional UPDATEs, never
- * below zero) and the promotion budgets, and empties the cart. (2) The wallet holds the total, (3) captures it,
- * (4) one transaction marks the order `paid`, mints collectibles and writes `shop.order_paid` to the outbox.
- * Any failure after (1) gives stock, budgets and cart back, marks the order `failed`, and voids a hold that may
- * exist (now or, if the wallet is unreachable, from the recovery pass). The shop's database decides; the
- * wallet is brought in line with it, always through idempotent calls.
+ * Checkout: the shop's steps of the wallet's payment saga (`@pcf/wallet/payment-saga`, docs/payment-saga.md).
+ * (1) Reserve — one transaction creates the order `pending` (saga `reserved`), takes the stock (conditional
+ * UPDATEs, never below zero) and the promotion budgets, and empties the cart. The saga then holds and captures the
+ * total. (2) Done — one transaction marks the order `paid`, mints collectibles and writes `shop.order_paid` to the
+ * outbox. (3) Release — one transaction gives stock, budgets and cart back and marks the order `failed`; the saga
+ * voids or refunds what the wallet may hold. An order's saga step is stored as its (status, saga_state), see
+ * orders.repository.ts `paymentStep`.
  */
 export class CheckoutService {
-  constructor(private readonly deps: CheckoutDeps) {}
+  readonly #saga: PaymentSaga;
+
+  constructor(private readonly deps: CheckoutDeps) {
+    this.#saga = new PaymentSaga({
+      keyPrefix: 'shop:order',
+      merchant: 'shop',
+      wallet: deps.wallet,
+      participant: this.#participant(),
+      holdTtlSeconds: deps.holdTtlSeconds,
+      refundReason: 'order failed',
+      ...(deps.onSagaError ? { onError: deps.onSagaError } : {}),
+    });
+  }
 
   /**
    * Places and pays the fan's cart of this club. `expectedTotal` (decimal EUR string) is the total the fan was
@@ -65,7 +85,7 @@ export class CheckoutService {
   async checkout(userId: string, slug: string, key: string, expectedTotal?: string): Promise<OrderRow> {
     const club = await this.deps.catalogue.club(slug);
     const existing = await this.deps.orders.findByKey(userId, key);
-    if (existing) return this.#resume(existing);
+    if (existing) return this.#pay(existing.id);
     const expected = expectedTotal === undefined ? undefined : parseEur(expectedTotal, 'expectedTotal', true);
     let order: OrderRow;
     try {
@@ -75,7 +95,7 @@ export class CheckoutService {
         throw await this.#budgetTaken(userId, club, expected, error.promotion);
       throw error;
     }
-    return this.#pay(order);
+    return this.#pay(order.id);
   }
 
   /**
@@ -202,63 +222,55 @@ export class CheckoutService {
     });
   }
 
-  /** The same checkout key again: a paid order is returned; a pending one is driven to its end. */
-  async #resume(order: OrderRow): Promise<OrderRow> {
-    if (order.status !== 'pending') return order;
-    if (order.sagaState === 'reserved') return this.#pay(order);
-    await this.recover(order.id);
-    const after = (await this.deps.orders.find(order.id))!;
-    if (after.status === 'pending') throw walletUnavailable();
-    return after;
+  /**
+   * Hold, capture and mark paid through the payment saga — also how a retry with the same key finishes its order
+   * (a paid one is returned as it is). Throws insufficient_funds (422; stock and cart given back, nothing held) or
+   * wallet_unavailable (503; the order failed and nothing stays charged, or it is still being paid and the recovery
+   * pass finishes it).
+   */
+  async #pay(orderId: string): Promise<OrderRow> {
+    const { step, failure } = await this.#saga.pay(orderId);
+    if (failure === 'insufficient_funds') throw insufficientFunds();
+    if (failure === 'wallet_unavailable' || step === 'reserved' || step === 'held') throw walletUnavailable();
+    return (await this.deps.orders.find(orderId))!;
   }
 
-  async #pay(order: OrderRow): Promise<OrderRow> {
-    if (order.total === 0n) return this.#markPaid(order.id);
-    const wallet = this.deps.wallet();
-    let holdId: string;
-    try {
-      holdId = (await wallet.hold(this.#holdRequest(order))).holdId;
-    } catch (error) {
-      if (isCode(error, 'insufficient_funds')) {
-        await this.#fail(order.id, 'insufficient_funds', false);
-        throw insufficientFunds();
-      }
-      await this.#fail(order.id, 'wallet_unavailable', true);
-      await this.compensate(order.id).catch(() => undefined);
-      throw walletUnavailable();
-    }
-    await this.deps.transaction((tx) => this.deps.orders.update(tx, order.id, { sagaState: 'held', holdId }));
-    try {
-      await wallet.capture({ idempotencyKey: walletKeys(order.id).capture, holdId });
-    } catch {
-      await this.#fail(order.id, 'wallet_unavailable', true);
-      await this.compensate(order.id).catch(() => undefined);
-      throw walletUnavailable();
-    }
-    return this.#markPaid(order.id);
-  }
-
-  #holdRequest(order: OrderRow): HoldRequest {
+  /** The shop's side of the payment saga: its record, its done and release steps, its recovery query. */
+  #participant(): PaymentSagaParticipant {
+    const orders = this.deps.orders;
     return {
-      idempotencyKey: walletKeys(order.id).hold,
-      userId: order.userId,
-      amount: formatEur(order.total),
-      asset: 'EUR',
-      merchant: 'shop',
-      reference: order.number,
-      ttlSeconds: this.deps.holdTtlSeconds,
+      load: async (orderId) => {
+        const order = await orders.find(orderId);
+        if (!order) return undefined;
+        return {
+          step: paymentStep(order),
+          holdId: order.holdId,
+          payment: {
+            userId: order.userId,
+            amount: formatEur(order.total),
+            asset: 'EUR',
+            reference: order.number,
+          },
+        };
+      },
+      recordHold: (orderId, holdId) => orders.recordHold(orderId, holdId),
+      markDone: (orderId) => this.#markPaid(orderId),
+      release: (orderId, failure, next) => this.#release(orderId, failure, next),
+      recordCompensated: (orderId) => orders.recordCompensated(orderId),
+      findStuck: (olderThanMs, limit) => orders.stuck(olderThanMs, limit),
     };
   }
 
-  async #markPaid(orderId: string): Promise<OrderRow> {
-    return this.deps.transaction(async (tx) => {
+  /** Marks a pending order paid, mints its collectibles and announces it; nothing for an order no longer pending. */
+  async #markPaid(orderId: string): Promise<void> {
+    await this.deps.transaction(async (tx) => {
       const order = (await this.deps.orders.lock(tx, orderId))!;
-      if (order.status !== 'pending') return order;
+      if (order.status !== 'pending') return;
       const items = await this.deps.orders.items([orderId], tx);
       await this.deps.collectibles.mint(tx, order, items);
       await this.deps.orders.update(tx, orderId, { status: 'paid', sagaState: 'settled' });
       await this.deps.orders.addHistory(tx, orderId, 'paid');
-      await this.deps.outbox.add(tx, 'shop.order_paid', {
+      await this.deps.outbox.publish(tx, orderPaid, {
         orderId,
         number: order.number,
         userId: order.userId,
@@ -267,12 +279,15 @@ export class CheckoutService {
         cashback: order.cashbackAmount.toString(),
         asset: 'EUR',
       });
-      return (await this.deps.orders.find(orderId, tx))!;
     });
   }
 
   /** Gives back stock, promotion budget and cart; the order becomes `failed`. Only a pending order fails. */
-  async #fail(orderId: string, code: string, holdMayExist: boolean): Promise<void> {
+  async #release(
+    orderId: string,
+    failure: PaymentSagaFailure,
+    next: 'compensating' | 'compensated',
+  ): Promise<void> {
     await this.deps.transaction(async (tx) => {
       const order = await this.deps.orders.lock(tx, orderId);
       if (order?.status !== 'pending') return;
@@ -283,82 +298,20 @@ export class CheckoutService {
       await this.deps.carts.restore(tx, cart.id, items, order.discountCode);
       await this.deps.orders.update(tx, orderId, {
         status: 'failed',
-        sagaState: holdMayExist ? 'voiding' : 'settled',
-        failureCode: code,
+        sagaState: next === 'compensating' ? 'voiding' : 'settled',
+        failureCode: failure,
       });
-      await this.deps.orders.addHistory(tx, orderId, 'failed', code);
+      await this.deps.orders.addHistory(tx, orderId, 'failed', failure);
     });
   }
 
-  /**
-   * For a failed order whose hold may exist: finds the hold (asking again with the same idempotency key returns
-   * the first hold), voids it — or refunds it if a capture went through before the failure was decided.
-   */
-  async compensate(orderId: string): Promise<void> {
-    const order = await this.deps.orders.find(orderId);
-    if (order?.sagaState !== 'voiding') return;
-    const wallet = this.deps.wallet();
-    let holdId = order.holdId;
-    if (!holdId) {
-      try {
-        holdId = (await wallet.hold(this.#holdRequest(order))).holdId;
-      } catch (error) {
-        if (!isCode(error, 'insufficient_funds')) throw error;
-        holdId = null;
-      }
-    }
-    if (holdId) {
-      const hold = await wallet.getHold(holdId);
-      if (hold?.status === 'active') {
-        await wallet.void({ idempotencyKey: walletKeys(orderId).void, holdId }).catch((error: unknown) => {
-          if (!isCode(error, 'hold_not_active')) throw error;
-        });
-      } else if (hold?.status === 'captured') {
-        const left = parseEur(hold.captured, 'captured', true) - parseEur(hold.refunded, 'refunded', true);
-        if (left > 0n) {
-          await wallet.refund({
-            idempotencyKey: walletKeys(orderId).compensation,
-            holdId,
-            amount: formatEur(left),
-            reason: 'order failed',
-          });
-        }
-      }
-    }
-    await this.deps.transaction((tx) => this.deps.orders.update(tx, orderId, { sagaState: 'settled' }));
-  }
-
-  /**
-   * Finishes or compensates an order the saga left behind (crash, outage): a failed one is compensated; a
-   * pending one with a known hold is captured and paid if the hold is still active (paid if already captured,
-   * failed if it expired); a pending one without a known hold is failed and its possible hold voided.
-   */
-  async recover(orderId: string): Promise<void> {
-    const order = await this.deps.orders.find(orderId);
-    if (!order) return;
-    if (order.sagaState === 'voiding') return this.compensate(orderId);
-    if (order.status !== 'pending') return;
-    if (order.sagaState === 'reserved' || !order.holdId) {
-      await this.#fail(orderId, 'abandoned', true);
-      return this.compensate(orderId);
-    }
-    const wallet = this.deps.wallet();
-    const hold = await wallet.getHold(order.holdId);
-    if (hold?.status === 'active' && Date.parse(hold.expiresAt) > Date.now() + 5_000) {
-      await wallet.capture({ idempotencyKey: walletKeys(orderId).capture, holdId: order.holdId });
-      await this.#markPaid(orderId);
-    } else if (hold?.status === 'captured') {
-      await this.#markPaid(orderId);
-    } else {
-      await this.#fail(orderId, 'payment_expired', hold?.status === 'active');
-      await this.compensate(orderId);
-    }
+  /** Finishes or compensates an order the saga left behind (crash, outage); see PaymentSaga.recover. */
+  recover(orderId: string): Promise<void> {
+    return this.#saga.recover(orderId);
   }
 
   /** One recovery pass over orders untouched for graceMs; returns how many it looked at. */
-  async recoverStuck(graceMs: number, onError: (error: unknown) => void): Promise<number> {
-    const ids = await this.deps.orders.stuck(graceMs, 100);
-    for (const id of ids) await this.recover(id).catch(onError);
-    return ids.length;
+  recoverStuck(graceMs: number, onError: (error: unknown) => void): Promise<number> {
+    return this.#saga.recoverStuck(graceMs, onError);
   }
 }

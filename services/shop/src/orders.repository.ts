@@ -1,8 +1,20 @@
 import type { Database, Queryable } from '@pcf/kernel';
+import type { PaymentSagaStep } from '@pcf/wallet/payment-saga';
 import type { PromotionUse } from './pricing.ts';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'refunded';
 export type SagaState = 'reserved' | 'held' | 'settled' | 'voiding';
+
+/**
+ * The payment saga step of an order (`@pcf/wallet/payment-saga`), stored as its (status, saga_state): pending
+ * orders are `reserved` or `held`; a failed one is `compensating` (saga_state `voiding`) or `compensated`; a paid
+ * or refunded one is `done` (a refund after payment is a cancellation, not part of the saga).
+ */
+export function paymentStep(order: Pick<OrderRow, 'status' | 'sagaState'>): PaymentSagaStep {
+  if (order.status === 'pending') return order.sagaState === 'held' ? 'held' : 'reserved';
+  if (order.status === 'failed') return order.sagaState === 'voiding' ? 'compensating' : 'compensated';
+  return 'done';
+}
 
 export interface OrderRow {
   id: string;
@@ -261,11 +273,29 @@ export class OrdersRepository {
     );
   }
 
+  /** Saga step `reserved` → `held`: only a pending order still at `reserved`. False when it was not. */
+  async recordHold(id: string, holdId: string, tx: Queryable = this.db): Promise<boolean> {
+    const result = await tx.query(
+      `UPDATE shop.orders SET saga_state = 'held', hold_id = $2, updated_at = now()
+       WHERE id = $1 AND status = 'pending' AND saga_state = 'reserved'`,
+      [id, holdId],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** Saga step `compensating` → `compensated` (saga_state `voiding` → `settled`); nothing at another step. */
+  async recordCompensated(id: string, tx: Queryable = this.db): Promise<void> {
+    await tx.query(
+      `UPDATE shop.orders SET saga_state = 'settled', updated_at = now() WHERE id = $1 AND saga_state = 'voiding'`,
+      [id],
+    );
+  }
+
   /** Orders the checkout saga left behind (crash, wallet outage), untouched for olderThanMs. */
   async stuck(olderThanMs: number, limit: number): Promise<string[]> {
     const result = await this.db.query<{ id: string }>(
       `SELECT id FROM shop.orders WHERE saga_state IN ('reserved', 'held', 'voiding')
-         AND updated_at < now() - $1 * interval '1 millisecond' ORDER BY updated_at LIMIT $2`,
+         AND (status = 'pending' OR saga_state = 'voiding') AND updated_at < now() - $1 * interval '1 millisecond' ORDER BY updated_at LIMIT $2`,
       [olderThanMs, limit],
     );
     return result.rows.map((r) => r.id);

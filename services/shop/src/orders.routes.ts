@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PageQuery, requireUser } from '@pcf/kernel';
+import { IdempotencyKeyHeader, PageQuery, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import type { CheckoutService } from './checkout.service.ts';
 import type { CollectiblesService } from './collectibles.service.ts';
@@ -17,13 +17,6 @@ import {
 
 const tags = ['shop'];
 const security = [{ bearer: [] }];
-const idempotencyHeader = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'Required: retries replay the first result',
-  }),
-});
 
 /** Checkout, orders, cancellation, the fan's collection. */
 export function ordersRoutes(
@@ -47,7 +40,7 @@ export function ordersRoutes(
             'nothing: insufficient_funds (422), out_of_stock (409), empty_cart (422), promotion_ended (409), ' +
             'price_changed (409), wallet_unavailable (503).',
           security,
-          headers: idempotencyHeader,
+          headers: IdempotencyKeyHeader,
           body: CheckoutBody,
           response: { 201: Order },
         },
@@ -101,7 +94,7 @@ export function ordersRoutes(
           tags,
           summary: 'Cancel a paid order: refund minus the cashback already credited, restock',
           security,
-          headers: idempotencyHeader,
+          headers: IdempotencyKeyHeader,
           params: IdParams,
           response: { 200: Order },
         },

@@ -15,6 +15,7 @@ import { eur, formatEur, iso } from './money.ts';
 import type { OrderRow, OrdersRepository } from './orders.repository.ts';
 import type { PromotionsRepository } from './promotions.repository.ts';
 import { orderNotCancellable, orderNotFound, walletUnavailable } from './shop.errors.ts';
+import { orderRefunded } from './shop.events.ts';
 import type { Order } from './shop.schema.ts';
 
 export interface OrdersDeps {
@@ -92,7 +93,7 @@ export class OrdersService {
           refundedAmount: refund,
         });
         await this.deps.orders.addHistory(tx, orderId, 'refunded');
-        await this.deps.outbox.add(tx, 'shop.order_refunded', {
+        await this.deps.outbox.publish(tx, orderRefunded, {
           orderId,
           number: locked.number,
           userId: locked.userId,

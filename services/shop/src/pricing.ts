@@ -123,6 +123,47 @@ export function bestUnitPrice(
   return best;
 }
 
+/**
+ * The price a client shows for one unit (minor units): what it costs now, the regular price to cross out when a
+ * discount lowers it (else null), and that discount. Built from bestUnitPrice, the rule checkout charges by.
+ */
+export interface ShownPrice {
+  current: bigint;
+  original: bigint | null;
+  promotion: { kind: AppliedDiscount['kind']; label: string } | null;
+}
+
+/** The price to show for one unit whose regular price is `regular` and whose best price now is `best`. */
+export function shownPrice(
+  regular: bigint,
+  best: { unitPrice: bigint; applied: AppliedDiscount | null },
+): ShownPrice {
+  const lowered = best.applied !== null && best.unitPrice < regular;
+  return {
+    current: best.unitPrice,
+    original: lowered ? regular : null,
+    promotion: lowered && best.applied ? { kind: best.applied.kind, label: best.applied.label } : null,
+  };
+}
+
+/**
+ * A product's "from" price: the variant that costs least now, with its own regular price and discount. On a tie the
+ * variant at its regular price wins (a crossed-out price is shown only when nothing costs as little without a
+ * discount). Null for a product without variants.
+ */
+export function fromPrice(prices: ShownPrice[]): ShownPrice | null {
+  let from: ShownPrice | null = null;
+  for (const price of prices) {
+    if (
+      from === null ||
+      price.current < from.current ||
+      (price.current === from.current && (price.original ?? price.current) < (from.original ?? from.current))
+    )
+      from = price;
+  }
+  return from;
+}
+
 export function priceCart(input: {
   lines: PricingLine[];
   flash: PricedPromotion[];
@@ -138,11 +179,13 @@ export function priceCart(input: {
   const exhausted = new Map<string, ExhaustedPromotion>();
   let subtotal = 0n;
   const lines = input.lines.map((line): PricedLine => {
-    for (const promotion of input.flash) {
+    // What the cart's earlier lines take counts against each flash sale's budget, as checkout reserves the sum.
+    const flash = input.flash.map((promotion) => withCartUses(promotion, uses.get(promotion.id) ?? 0));
+    for (const promotion of flash) {
       if (appliesTo(promotion, line.productId, line.category) && !hasBudgetFor(promotion, line.quantity))
         exhausted.set(promotion.id, { promotionId: promotion.id, kind: 'flash', label: promotion.label });
     }
-    const best = bestUnitPrice(line, input.flash, input.live);
+    const best = bestUnitPrice(line, flash, input.live);
     if (best.promotion) {
       const amount = best.promotion.budgetKind === 'units' ? line.quantity : 1;
       const previous = uses.get(best.promotion.id) ?? 0;
@@ -191,6 +234,17 @@ export function priceCart(input: {
     // The cart's code first: it is the one the fan chose.
     exhausted: [...exhausted.values()].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'code' ? -1 : 1)),
   };
+}
+
+/**
+ * A flash sale as seen by a cart line after the cart's earlier lines took `taken` of its budget: units add to what
+ * is used; a uses budget is taken once per order, so once taken the line needs none.
+ */
+function withCartUses(promotion: PricedPromotion, taken: number): PricedPromotion {
+  if (taken === 0 || promotion.budget === null) return promotion;
+  return promotion.budgetKind === 'uses'
+    ? { ...promotion, budget: null }
+    : { ...promotion, used: promotion.used + taken };
 }
 
 /** Cashback = rate × total, rounded down to the minor unit. */

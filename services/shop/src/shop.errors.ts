@@ -13,6 +13,13 @@ import type { PriceChange } from './price-check.ts';
 export const clubNotFound = (slug: string) => new NotFoundError(`Club "${slug}"`, 'club_not_found');
 export const productNotFound = () => new NotFoundError('Product', 'product_not_found');
 export const variantNotFound = () => new NotFoundError('Variant', 'variant_not_found');
+/** 422 `variant_required`: add-to-cart named no variant of a product that has several (`variants`: how many). */
+export const variantRequired = (variants: number) =>
+  new UnprocessableError(
+    `This product has ${variants} variants: choose one and send its variantId`,
+    'variant_required',
+    { variants },
+  );
 export const imageNotFound = () => new NotFoundError('Image', 'image_not_found');
 export const cartItemNotFound = () => new NotFoundError('Cart item', 'cart_item_not_found');
 export const orderNotFound = () => new NotFoundError('Order', 'order_not_found');

@@ -1,22 +1,32 @@
-import type { InternalHttpClient } from '@pcf/kernel';
+import { declarePort, Nullable, type PortOf, strict, Uuid } from '@pcf/kernel';
+import { type Static, Type } from '@sinclair/typebox';
 
-export interface ShopOrderSummary {
-  orderId: string;
-  number: string;
-  userId: string;
-  status: 'pending' | 'paid' | 'failed' | 'refunded';
-  total: string;
-  asset: 'EUR';
-}
+export const ShopOrderSummary = Type.Object({
+  orderId: Uuid,
+  number: Type.String(),
+  userId: Uuid,
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('paid'),
+    Type.Literal('failed'),
+    Type.Literal('refunded'),
+  ]),
+  total: Type.String(),
+  asset: Type.Literal('EUR'),
+});
+export type ShopOrderSummary = Static<typeof ShopOrderSummary>;
 
 /** What other services may ask the shop. */
-export interface ShopPort {
-  getOrder(orderId: string): Promise<ShopOrderSummary | null>;
-}
+export const shopPort = declarePort('shop', {
+  getOrder: {
+    method: 'POST',
+    path: '/orders/find',
+    input: Type.Object({ orderId: Uuid }, strict),
+    args: ['orderId'],
+    output: Nullable(ShopOrderSummary),
+    summary: 'An order’s summary, or null when there is none with this id',
+  },
+});
 
-export function shopHttpPort(client: InternalHttpClient): ShopPort {
-  return {
-    getOrder: async (orderId) =>
-      (await client.call<{ order: ShopOrderSummary | null }>('POST', '/orders/find', { orderId })).order,
-  };
-}
+/** What other services may ask the shop. */
+export interface ShopPort extends PortOf<typeof shopPort> {}

@@ -1,10 +1,9 @@
-import { PageQuery, SearchString } from '@pcf/kernel';
+import { IdParams, Nullable, PagedResponse, PageQuery, SearchString, strict, Uuid } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
-const strict = { additionalProperties: false } as const;
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+// The shared pieces, re-exported for the shop's other files.
+export { IdParams, Uuid };
 
-export const Uuid = Type.String({ format: 'uuid' });
 export const Slug = Type.String({
   pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
   description: 'Club slug, e.g. "monaco"',
@@ -25,7 +24,6 @@ export const Timestamp = Type.String({ format: 'date-time' });
 
 export const LocaleQuery = Type.Object({ locale: Type.Optional(Locale) }, strict);
 export const ClubQuery = Type.Object({ club: Slug, locale: Type.Optional(Locale) }, strict);
-export const IdParams = Type.Object({ id: Uuid }, strict);
 
 export const ProductsQuery = Type.Object(
   {
@@ -48,6 +46,27 @@ export const ProductsQuery = Type.Object(
 );
 export type ProductsQuery = Static<typeof ProductsQuery>;
 
+/** The discount behind a displayed price: a flash sale or a live shopping session, with its label as shown. */
+export const AppliedPromotion = Type.Object({
+  kind: Type.Union([Type.Literal('flash'), Type.Literal('live')]),
+  label: Type.String({ description: "The flash sale's label or the live session's title" }),
+});
+
+/**
+ * The price a client shows, decided by the server's pricing (the same rule checkout charges by): `current` is what
+ * one unit costs now, `original` the regular price to cross out (null when no discount applies) and `promotion`
+ * the discount that makes the difference (null when none).
+ */
+export const DisplayPrice = Type.Object(
+  {
+    current: Money,
+    original: Type.Union([Money, Type.Null()]),
+    promotion: Type.Union([AppliedPromotion, Type.Null()]),
+  },
+  { description: 'The price to show: clients display it as is and hold no price rule of their own' },
+);
+export type DisplayPrice = Static<typeof DisplayPrice>;
+
 export const Variant = Type.Object({
   id: Uuid,
   sku: Type.String(),
@@ -55,6 +74,7 @@ export const Variant = Type.Object({
   attributes: Type.Record(Type.String(), Type.String()),
   price: Money,
   salePrice: Type.Union([Money, Type.Null()]),
+  displayPrice: DisplayPrice,
   stock: Type.Integer(),
   inStock: Type.Boolean(),
 });
@@ -79,6 +99,8 @@ export const Product = Type.Object({
   description: Type.String(),
   images: Type.Array(Type.String()),
   priceFrom: Money,
+  /** A product card's "from" price: the cheapest variant now (`current` = priceFrom), with that variant's original. */
+  displayPrice: DisplayPrice,
   variants: Type.Array(Variant),
   promotion: Type.Union([ProductPromotion, Type.Null()]),
   collectible: Type.Boolean(),
@@ -87,7 +109,7 @@ export const Product = Type.Object({
 });
 export type Product = Static<typeof Product>;
 
-export const ProductsPage = Type.Object({ data: Type.Array(Product), nextCursor: Nullable(Type.String()) });
+export const ProductsPage = PagedResponse(Product);
 
 export const LiveSession = Type.Object({
   id: Uuid,
@@ -103,6 +125,24 @@ export const LiveSession = Type.Object({
 });
 export type LiveSession = Static<typeof LiveSession>;
 
+export const LiveList = Type.Object({ data: Type.Array(LiveSession) });
+
+export const Category = Type.Object({ slug: CategorySlug, name: Type.String() });
+export const CategoryList = Type.Object({ data: Type.Array(Category) });
+
+export const LiveJoinBody = Type.Object(
+  {
+    viewerId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'An anonymous viewer: a random id kept for the page (ignored when signed in)',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Optional: a request without a body is {}' },
+);
+export const LiveJoin = Type.Object({ liveId: Type.String(), viewers: Type.Integer() });
+
 export const CartItem = Type.Object({
   id: Uuid,
   productId: Uuid,
@@ -113,6 +153,7 @@ export const CartItem = Type.Object({
   quantity: Type.Integer(),
   unitPrice: Money,
   originalUnitPrice: Money,
+  displayPrice: DisplayPrice,
   lineTotal: Money,
   available: Type.Integer(),
 });
@@ -133,9 +174,21 @@ export type Cart = Static<typeof Cart>;
 
 export const Quantity = Type.Integer({ minimum: 1, maximum: 99 });
 export const AddToCartBody = Type.Object(
-  { productId: Uuid, variantId: Uuid, quantity: Type.Optional(Quantity) },
+  {
+    productId: Uuid,
+    variantId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Optional when the product has exactly one variant (the server picks it); a product with several answers ' +
+          '422 variant_required without it',
+      }),
+    ),
+    quantity: Type.Optional(Quantity),
+  },
   strict,
 );
+export type AddToCartBody = Static<typeof AddToCartBody>;
 export const UpdateItemBody = Type.Object({ quantity: Type.Integer({ minimum: 0, maximum: 99 }) }, strict);
 export const DiscountBody = Type.Object(
   { club: Slug, code: Type.String({ minLength: 1, maxLength: 40 }) },
@@ -187,7 +240,7 @@ export const Order = Type.Object({
   createdAt: Type.String(),
 });
 export type Order = Static<typeof Order>;
-export const OrdersPage = Type.Object({ data: Type.Array(Order), nextCursor: Nullable(Type.String()) });
+export const OrdersPage = PagedResponse(Order);
 
 export const ProvenanceRecord = Type.Object({
   seq: Type.Integer(),
@@ -209,10 +262,7 @@ export const CollectionItem = Type.Object({
   provenance: Type.Array(ProvenanceRecord),
 });
 export type CollectionItem = Static<typeof CollectionItem>;
-export const CollectionPage = Type.Object({
-  data: Type.Array(CollectionItem),
-  nextCursor: Nullable(Type.String()),
-});
+export const CollectionPage = PagedResponse(CollectionItem);
 export const Verification = Type.Object({
   id: Uuid,
   valid: Type.Boolean(),

@@ -1,14 +1,6 @@
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { adminLogin, type Club, newFan, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Club,
-  type CreatedProduct,
-  createProduct,
-  newClub,
-  newFan,
-  rootToken,
-  startShopPlatform,
-} from './support.ts';
+import { type CreatedProduct, createProduct, newClub, startShopPlatform } from './support.ts';
 
 describe.each(testBackends())('shop catalogue on $name', (backend) => {
   let t: TestPlatform;
@@ -206,7 +198,7 @@ describe.each(testBackends())('shop catalogue on $name', (backend) => {
     });
     expect(settings.statusCode).toBe(403);
     // The platform admin manages any club.
-    const root = await rootToken(t);
+    const root = (await adminLogin(t)).token;
     const rename = await t.request({
       method: 'PATCH',
       url: `/v1/shop/admin/products/${away.id}`,

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  type Club,
+  fundWallet,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import type { WalletPort } from '@pcf/wallet/port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopPortInProcess } from '../src/shop.module.ts';
 import {
   addToCart,
-  balance,
-  type Club,
   cashbackCredited,
   checkout,
   createFlashSale,
   createProduct,
-  fund,
   newClub,
-  newFan,
   startShopPlatform,
 } from './support.ts';
 
@@ -116,7 +119,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
 
   it('pays from the wallet, confirms the order and credits the cashback exactly once', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '200.00');
+    await fundWallet(t, fan, '200.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '89.90', stock: 5 });
     await addToCart(t, fan, jersey, 2);
     const key = randomUUID();
@@ -131,12 +134,12 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     });
     expect(order.number).toMatch(/^[A-Z0-9]{1,3}-\d{6}$/);
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(['pending', 'paid']);
-    expect(await balance(t, fan)).toEqual({ balance: '20.20', available: '20.20' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '20.20', available: '20.20' });
     const product = (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json();
     expect(product.variants[0].stock).toBe(3);
     expect((await cart(fan.token)).count).toBe(0);
     await cashbackCredited(t, fan, order.id);
-    expect(await balance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
     // Retries with the same key: one order, one charge, one cashback.
     const again = await checkout(t, fan, club, key);
     expect(again.statusCode).toBe(201);
@@ -152,19 +155,20 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       reference: order.number,
     });
     await t.platform.flushEvents();
-    expect(await balance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
     const orders = (await t.request({ method: 'GET', url: '/v1/shop/orders', token: fan.token })).json();
     expect(orders.data).toHaveLength(1);
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
     expect(history.data.filter((a: { type: string }) => a.type === 'payment')).toHaveLength(1);
-    expect(history.data.filter((a: { type: string }) => a.type === 'cashback')).toHaveLength(2); // funding + cashback
+    expect(history.data.filter((a: { type: string }) => a.type === 'deposit')).toHaveLength(1); // funding
+    expect(history.data.filter((a: { type: string }) => a.type === 'cashback')).toHaveLength(1);
   });
 
   it('retries of one checkout key running together make one order and one charge', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const scarf = await createProduct(t, club, { price: '20.00', stock: 10 });
     await addToCart(t, fan, scarf, 1);
     const key = randomUUID();
@@ -173,18 +177,18 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of responses) expect([201, 409]).toContain(r.statusCode);
     expect(new Set(ok.map((r) => r.json().id)).size).toBe(1);
-    expect(await balance(t, fan)).toEqual({ balance: '80.00', available: '80.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '80.00', available: '80.00' });
   });
 
   it('insufficient funds: no order paid, stock and hold released, cart kept', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '50.00');
+    await fundWallet(t, fan, '50.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '89.90', stock: 2 });
     await addToCart(t, fan, jersey, 1);
     const refused = await checkout(t, fan, club);
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe('insufficient_funds');
-    expect(await balance(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
     const product = (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json();
     expect(product.variants[0].stock).toBe(2);
     expect((await cart(fan.token)).count).toBe(1);
@@ -192,13 +196,13 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       (await t.request({ method: 'GET', url: '/v1/shop/orders', token: fan.token })).json().data,
     ).toEqual([]);
     // After a top-up the same cart goes through.
-    await fund(t, fan, '50.00');
+    await fundWallet(t, fan, '50.00');
     expect((await checkout(t, fan, club)).statusCode).toBe(201);
   });
 
   it('wallet unreachable: the order fails, stock comes back, a hold is voided', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const cap = await createProduct(t, club, { price: '30.00', stock: 4 });
     await addToCart(t, fan, cap, 1);
     const wallet = t.platform.port<WalletPort>('wallet');
@@ -213,7 +217,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     } finally {
       wallet.capture = capture;
     }
-    expect(await balance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
     expect(
       (await t.request({ method: 'GET', url: `/v1/shop/products/${cap.id}` })).json().variants[0].stock,
     ).toBe(4);
@@ -222,7 +226,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
 
   it('recovery finishes an order left with an active hold, and compensates one left without', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const ball = await createProduct(t, club, { price: '25.00', stock: 10 });
     const wallet = t.platform.port<WalletPort>('wallet');
     const capture = wallet.capture;
@@ -249,7 +253,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       await t.request({ method: 'GET', url: `/v1/shop/orders/${orderId}`, token: fan.token })
     ).json();
     expect(order.status).toBe('paid');
-    expect(await balance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
     // A crash right after the hold was taken, before the shop learnt its id: recovery voids it.
     wallet.hold = async (request) => {
       await hold.call(wallet, request);
@@ -266,9 +270,9 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       );
       second = rows.rows[0]?.id ?? '';
     }
-    for (let i = 0; i < 100 && (await balance(t, fan)).available !== '50.00'; i++)
+    for (let i = 0; i < 100 && (await walletBalance(t, fan)).available !== '50.00'; i++)
       await new Promise((r) => setTimeout(r, 10));
-    expect(await balance(t, fan)).toEqual({ balance: '75.00', available: '50.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '75.00', available: '50.00' });
     wallet.hold = hold;
     await t.platform.port<ShopPortInProcess>('shop').recoverOrder(second);
     const failed = await db.query<{ status: string; saga_state: string }>(
@@ -276,7 +280,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       [second],
     );
     expect(failed.rows[0]).toEqual({ status: 'failed', saga_state: 'settled' });
-    expect(await balance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
     expect(
       (await t.request({ method: 'GET', url: `/v1/shop/products/${ball.id}` })).json().variants[0].stock,
     ).toBe(9);
@@ -284,12 +288,12 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
 
   it('cancellation refunds the total minus the cashback credited, reverses it, restocks; idempotent', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '80.00', stock: 5 });
     await addToCart(t, fan, jersey, 1);
     const order = (await checkout(t, fan, club)).json();
     await cashbackCredited(t, fan, order.id);
-    expect(await balance(t, fan)).toEqual({ balance: '24.00', available: '24.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '24.00', available: '24.00' });
     // The fan spends the cashback: the refund still never makes the account negative.
     const key = randomUUID();
     const cancel = () =>
@@ -311,7 +315,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       'paid',
       'refunded',
     ]);
-    expect(await balance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
     expect(
       (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json().variants[0].stock,
     ).toBe(5);
@@ -323,12 +327,12 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(otherKey.json().status).toBe('refunded');
-    expect(await balance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
   });
 
   it('applies flash sales, discount codes and live prices on the server, and respects a budget', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '500.00');
+    await fundWallet(t, fan, '500.00');
     const scarf = await createProduct(t, club, { price: '25.00', stock: 50 });
     const jersey = await createProduct(t, club, { category: 'maillots', price: '90.00', stock: 50 });
     const in7days = new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -422,7 +426,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     const paid = await checkout(t, fan, club, randomUUID(), { expectedTotal: '103.50' });
     expect(paid.statusCode, paid.body).toBe(201);
     expect(paid.json().total.amount).toBe('103.50');
-    expect(await balance(t, fan)).toEqual({ balance: '396.50', available: '396.50' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '396.50', available: '396.50' });
     // Budget: 2 of 3 units used; 2 more scarves no longer get the flash price.
     await addToCart(t, fan, scarf, 2);
     expect((await cart(fan.token)).total.amount).toBe('50.00');
@@ -442,7 +446,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
 
   it('mints numbered collectibles with a signed provenance chain that detects tampering', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const card = await createProduct(t, club, {
       category: 'nft',
       price: '9.90',
@@ -453,7 +457,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     await addToCart(t, fan, card, 2);
     expect((await checkout(t, fan, club)).statusCode).toBe(201);
     const other = await newFan(t);
-    await fund(t, other, '100.00');
+    await fundWallet(t, other, '100.00');
     await addToCart(t, other, card, 1);
     expect((await checkout(t, other, club)).statusCode).toBe(201);
     const collection = (

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { postgresBackend, type TestPlatform } from '@pcf/kernel/testing';
+import {
+  type Account,
+  type Club,
+  fundWallet,
+  newFan,
+  postgresBackend,
+  type TestPlatform,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addToCart,
-  balance,
-  type Club,
   cashbackCredited,
   checkout,
   createFlashSale,
   createProduct,
-  fund,
   newClub,
-  newFan,
   startShopPlatform,
-  type User,
 } from './support.ts';
 
 // Real concurrency needs real connections: PostgreSQL only (skipped without TEST_DATABASE_URL).
@@ -28,13 +31,13 @@ describe.skipIf(!postgres)('shop under concurrency on real PostgreSQL', () => {
   });
   afterAll(() => t?.close());
 
-  async function fans(count: number, amount: string): Promise<User[]> {
-    const users: User[] = [];
+  async function fans(count: number, amount: string): Promise<Account[]> {
+    const users: Account[] = [];
     for (let i = 0; i < count; i += 20) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(20, count - i) }, () => newFan(t, 'Buyer')),
       );
-      await Promise.all(batch.map((fan) => fund(t, fan, amount)));
+      await Promise.all(batch.map((fan) => fundWallet(t, fan, amount)));
       users.push(...batch);
     }
     return users;
@@ -62,7 +65,7 @@ describe.skipIf(!postgres)('shop under concurrency on real PostgreSQL', () => {
     for (const r of refused) expect(r.json().code).toBe('out_of_stock');
     const product = (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json();
     expect(product.variants[0].stock).toBe(0);
-    const balances = await Promise.all(buyers.map((fan) => balance(t, fan)));
+    const balances = await Promise.all(buyers.map((fan) => walletBalance(t, fan)));
     const charged = balances.filter((b) => b.balance === '10.10').length;
     const untouched = balances.filter((b) => b.balance === '100.00' && b.available === '100.00').length;
     expect(charged).toBe(50);
@@ -70,7 +73,7 @@ describe.skipIf(!postgres)('shop under concurrency on real PostgreSQL', () => {
     const paidFans = buyers.filter((_, i) => responses[i]!.statusCode === 201);
     await Promise.all(paidFans.map((fan, i) => cashbackCredited(t, fan, paid[i]!.json().id)));
     for (const fan of paidFans)
-      expect(await balance(t, fan)).toEqual({ balance: '14.59', available: '14.59' });
+      expect(await walletBalance(t, fan)).toEqual({ balance: '14.59', available: '14.59' });
   });
 
   it('a flash sale with a budget of 20 uses under 100 concurrent checkouts: exactly 20 discounted orders', async () => {

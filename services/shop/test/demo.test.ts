@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { login, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startShopPlatform } from './support.ts';
+import { startShopPlatform } from './support.ts';
 
 describe.each(testBackends())('shop demo data on $name', (backend) => {
   let t: TestPlatform;

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { type Club, newFan, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Club,
-  type CreatedProduct,
-  createProduct,
-  newClub,
-  newFan,
-  startShopPlatform,
-} from './support.ts';
+import { type CreatedProduct, createProduct, newClub, startShopPlatform } from './support.ts';
 
 describe.each(testBackends())('shop uploads and live sessions are safe, on $name', (backend) => {
   let t: TestPlatform;

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  type Account,
+  type Club,
+  fundWallet,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PromotionsRepository } from '../src/promotions.repository.ts';
 import {
   addToCart,
-  balance,
-  type Club,
   type CreatedProduct,
   checkout,
   createFlashSale,
   createProduct,
-  fund,
   newClub,
-  newFan,
   startShopPlatform,
-  type User,
 } from './support.ts';
 
 // Checkout charges what the fan was shown: a code, flash price or live price that no longer applies, or any price
@@ -29,11 +32,11 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
   afterAll(() => t?.close());
 
   const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
-  const cart = async (fan: User) =>
+  const cart = async (fan: Account) =>
     (await t.request({ method: 'GET', url: `/v1/shop/cart?club=${club.slug}`, token: fan.token })).json();
   const stock = async (product: CreatedProduct) =>
     (await t.request({ method: 'GET', url: `/v1/shop/products/${product.id}` })).json().variants[0].stock;
-  const orders = async (fan: User) =>
+  const orders = async (fan: Account) =>
     (await t.request({ method: 'GET', url: '/v1/shop/orders', token: fan.token })).json().data;
   const promotion = async (id: string) =>
     (
@@ -66,9 +69,9 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
     return created.json() as { id: string };
   }
 
-  async function fanWithCart(product: CreatedProduct, code?: string, funds = '100.00'): Promise<User> {
+  async function fanWithCart(product: CreatedProduct, code?: string, funds = '100.00'): Promise<Account> {
     const fan = await newFan(t);
-    await fund(t, fan, funds);
+    await fundWallet(t, fan, funds);
     expect((await addToCart(t, fan, product, 1)).statusCode).toBe(200);
     if (code) {
       const applied = await t.request({
@@ -83,8 +86,8 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
   }
 
   /** The refusal says what changed; nothing was charged, reserved or kept, and the cart is as it was. */
-  async function expectNothingKept(fan: User, product: CreatedProduct, stockBefore: number) {
-    expect(await balance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
+  async function expectNothingKept(fan: Account, product: CreatedProduct, stockBefore: number) {
+    expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
     expect(await stock(product)).toBe(stockBefore);
     expect(await orders(fan)).toEqual([]);
     expect((await cart(fan)).count).toBe(1);
@@ -144,7 +147,7 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
     const accepted = await checkout(t, second, club, randomUUID(), { expectedTotal: '19.90' });
     expect(accepted.statusCode, accepted.body).toBe(201);
     expect(accepted.json().total.amount).toBe('19.90');
-    expect(await balance(t, second)).toEqual({ balance: '80.10', available: '80.10' });
+    expect(await walletBalance(t, second)).toEqual({ balance: '80.10', available: '80.10' });
     expect((await promotion(code.id)).budget).toEqual({ kind: 'uses', limit: 1, used: 1 });
   });
 
@@ -175,7 +178,7 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
       token: fan.token,
     });
     expect((await checkout(t, fan, club)).statusCode).toBe(201);
-    expect(await balance(t, fan)).toEqual({ balance: '70.00', available: '70.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '70.00', available: '70.00' });
   });
 
   it('a flash sale sold out or ended, and a live session ended: promotion_ended with the new total', async () => {
@@ -304,7 +307,7 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
     await expectNothingKept(fan, bottle, 5);
     const paid = await checkout(t, fan, club, randomUUID(), { expectedTotal: '11.00' });
     expect(paid.statusCode, paid.body).toBe(201);
-    expect(await balance(t, fan)).toEqual({ balance: '89.00', available: '89.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '89.00', available: '89.00' });
   });
 
   it('concurrent checkouts of two carts with one one-use code: exactly one gets it, the other is refused', async () => {
@@ -330,7 +333,7 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
         reason: 'code_exhausted',
         total: { amount: '19.90', asset: 'EUR' },
       });
-      const balances = await Promise.all(fans.map((fan) => balance(t, fan)));
+      const balances = await Promise.all(fans.map((fan) => walletBalance(t, fan)));
       expect(balances.map((b) => b.balance).sort()).toEqual(['100.00', '90.05']);
       for (const b of balances) expect(b.available).toBe(b.balance);
       expect(await stock(jersey)).toBe(9);
@@ -396,7 +399,7 @@ describe.each(testBackends())('checkout when a price changed, on $name', (backen
       } finally {
         spy.mockRestore();
       }
-      const balances = await Promise.all(fans.map((fan) => balance(t, fan)));
+      const balances = await Promise.all(fans.map((fan) => walletBalance(t, fan)));
       expect(balances.map((b) => b.balance).sort()).toEqual(['100.00', '90.05']);
       for (const b of balances) expect(b.available).toBe(b.balance);
       const loser = balances.findIndex((b) => b.balance === '100.00');

@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  type Account,
+  type Club,
+  createKey,
+  fundWallet,
+  newFan,
+  type TestPlatform,
+  testBackends,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addToCart,
-  type Club,
   type CreatedProduct,
   checkout,
   createProduct,
-  fund,
   newClub,
-  newFan,
   startShopPlatform,
-  type User,
 } from './support.ts';
+
+type WidgetFan = Pick<Account, 'id' | 'token'>;
 
 /** A widget session minted with a partner's sk_ shops in that partner's club only. */
 describe.each(testBackends())('widget sessions shop in their partner’s club on $name', (backend) => {
@@ -31,26 +37,22 @@ describe.each(testBackends())('widget sessions shop in their partner’s club on
   });
   afterAll(() => t.close());
 
-  async function widgetFan(club: Club): Promise<User> {
-    const key = await t.request({
-      method: 'POST',
-      url: `/v1/partners/${club.partnerId}/keys`,
-      token: club.admin.token,
-      body: { kind: 'secret' },
-    });
-    const minted = await t.request({
+  /** A partner's own user in a widget session minted with the club's sk_. */
+  async function widgetFan(club: Club): Promise<WidgetFan> {
+    const key = await createKey(t, club.partnerId, club.admin.token, { kind: 'secret' });
+    const minted = await t.api.json<{ token: string; user: { id: string } }>({
       method: 'POST',
       url: '/v1/auth/widget-sessions',
-      token: key.json().secret,
+      token: key.secret!,
       body: { externalUserId: `ext-${randomUUID()}`, displayName: 'Widget Shopper' },
+      expect: 201,
     });
-    if (minted.statusCode !== 201) throw new Error(`mint failed: ${minted.body}`);
-    return { id: minted.json().user.id, email: '', token: minted.json().token };
+    return { id: minted.user.id, token: minted.token };
   }
 
   it("refuses another club's cart, products, discount codes and checkout (403 club_not_allowed)", async () => {
     const fan = await widgetFan(home);
-    await fund(t, fan, '50.00');
+    await fundWallet(t, fan, '50.00');
 
     const refused = [
       await t.request({ method: 'GET', url: `/v1/shop/cart?club=${away.slug}`, token: fan.token }),

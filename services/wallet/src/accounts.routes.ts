@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireUser } from '@pcf/kernel';
+import { IdempotencyKeyHeader, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import type { WalletService } from './accounts.service.ts';
 import type { DepositsService } from './deposits.service.ts';
@@ -16,6 +16,8 @@ import {
   Quote,
   QuoteBody,
   ReceiveResponse,
+  Recipient,
+  RecipientQuery,
   SendBody,
   TransactionsPage,
   TransactionsQuery,
@@ -23,13 +25,6 @@ import {
 
 const tags = ['wallet'];
 const security = [{ bearer: [] }];
-const idempotencyHeader = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'Required: retries replay the first result',
-  }),
-});
 
 export function walletRoutes(
   wallet: WalletService,
@@ -89,7 +84,7 @@ export function walletRoutes(
           tags,
           summary: 'Send money to another fan (user id, email or @handle)',
           security,
-          headers: idempotencyHeader,
+          headers: IdempotencyKeyHeader,
           body: SendBody,
           response: { 201: ActivityItem },
         },
@@ -98,6 +93,23 @@ export function walletRoutes(
         reply
           .code(201)
           .send(await wallet.send(requireUser(request).userId, request.body, key(request.headers))),
+    );
+
+    app.get(
+      '/v1/wallet/recipients',
+      {
+        schema: {
+          tags,
+          summary: 'Who a send would pay (display name and handle), before the fan confirms',
+          description:
+            'Looks up a user id, email or @handle like a send does, within the same per-fan budget of look-ups ' +
+            '(429 too_many_recipient_lookups); 404 recipient_not_found; 400 for the fan themselves.',
+          security,
+          querystring: RecipientQuery,
+          response: { 200: Recipient },
+        },
+      },
+      async (request) => wallet.lookupRecipient(requireUser(request).userId, request.query.to),
     );
 
     app.post(
@@ -111,7 +123,7 @@ export function walletRoutes(
             'Sandbox test amounts: an amount ending in 13 minor units (e.g. 10.13) is declined (card_declined), ' +
             'ending in 66 fails (processing_error); anything else is confirmed after about half a second.',
           security,
-          headers: idempotencyHeader,
+          headers: IdempotencyKeyHeader,
           body: DepositBody,
           response: { 202: Deposit },
         },
@@ -172,7 +184,7 @@ export function walletRoutes(
           tags,
           summary: 'Execute a quote',
           security,
-          headers: idempotencyHeader,
+          headers: IdempotencyKeyHeader,
           body: ConvertBody,
           response: { 201: Type.Object({ data: Type.Array(ActivityItem) }) },
         },

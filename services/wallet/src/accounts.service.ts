@@ -18,6 +18,7 @@ import {
 } from '@pcf/kernel';
 import QRCode from 'qrcode';
 import type { ActivityRecord, ActivityRepository, Counterparty } from './activity.repository.ts';
+import { activityLabel } from './activity-label.ts';
 import type { LedgerRepository } from './ledger.repository.ts';
 import type { Ledger } from './ledger.service.ts';
 import type { Operations } from './operations.ts';
@@ -169,6 +170,18 @@ export class WalletService {
       });
       return { result: result as ActivityItem, changes };
     });
+  }
+
+  /**
+   * Who a send to `reference` (user id, email or @handle) would pay, so the fan sees the name before confirming.
+   * Counts against the same RECIPIENT_LOOKUPS budget as a send (429 once spent); throws recipient_not_found, or a
+   * validation error for the fan themselves.
+   */
+  async lookupRecipient(userId: string, reference: string) {
+    const recipient = await this.#recipient(userId, reference);
+    if (!recipient) throw recipientNotFound();
+    if (recipient.id === userId) throw cannotSendToSelf();
+    return { id: recipient.id, displayName: recipient.displayName, handle: recipient.handle };
   }
 
   async receive(userId: string) {
@@ -337,6 +350,7 @@ export function toItem(record: ActivityRecord): ActivityItem {
     asset: record.asset,
     status: record.status,
     counterparty: record.counterparty,
+    label: activityLabel(record.type, record.counterparty),
     reference: record.reference,
     note: record.note,
     transactionId: record.transactionId,

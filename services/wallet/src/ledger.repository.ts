@@ -1,4 +1,5 @@
-import type { Asset, Database, Queryable } from '@pcf/kernel';
+import type { Asset, Database, EncodedEvent, Queryable } from '@pcf/kernel';
+import { balanceChanged } from './wallet.events.ts';
 
 export type OwnerType = 'fan' | 'system';
 export type TransactionKind = 'deposit' | 'transfer' | 'payment' | 'refund' | 'credit' | 'conversion';
@@ -52,7 +53,20 @@ export interface PostedOperation {
   };
   postings: Posting[];
   activity: PostedActivity[];
-  events: { outboxTable: string; source: string; transactionPosted: Record<string, unknown> };
+  events: PostedEvents;
+}
+
+/** Where a one-statement operation writes its events: the outbox, and its wallet.transaction_posted row. */
+export interface PostedEvents {
+  outboxTable: string;
+  /** Built and checked by Outbox.encode; its source is also the balance events' source. */
+  transactionPosted: EncodedEvent;
+}
+
+/** Where balance events go when they are the only events of a statement. */
+export interface BalanceEvents {
+  outboxTable: string;
+  source: string;
 }
 
 /** Constraint names the ledger's callers recognise. */
@@ -77,11 +91,15 @@ export interface StatementOutcome {
 /** ISO 8601 with milliseconds, as the API writes timestamps (for results stamped inside a statement). */
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-/** CTE writing `wallet.balance_changed` for every fan account in `moved`; `source` is a parameter like $13. */
+/**
+ * CTE writing `wallet.balance_changed` for every fan account in `moved`; `source` is a parameter like $13. The one
+ * place that event's payload is built (every ledger write goes through it; wallet.events.ts declares its schema, and
+ * a test checks the rows written against it). The topic name is a checked identifier (defineTopic), safe in SQL.
+ */
 function balanceEventsCte(outboxTable: string, source: string): string {
   return `balance_events AS (
          INSERT INTO ${outboxTable} (id, topic, source, payload, created_at)
-         SELECT gen_random_uuid(), 'wallet.balance_changed', ${source},
+         SELECT gen_random_uuid(), '${balanceChanged.name}', ${source},
                 jsonb_build_object('userId', m.owner_id, 'asset', m.asset, 'posted', m.posted::text,
                                    'available', (m.posted - m.pending)::text), now()
          FROM moved m WHERE m.owner_type = 'fan')`;
@@ -184,7 +202,7 @@ export class LedgerRepository {
          RETURNING 1),
        posted_event AS (
          INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
-         VALUES (gen_random_uuid(), 'wallet.transaction_posted', $14, $15::jsonb, now()) RETURNING 1),
+         VALUES (gen_random_uuid(), $16, $14, $15::jsonb, now()) RETURNING 1),
        ${balanceEventsCte(events.outboxTable, '$14')}
        -- Evaluated left to right: the key is claimed first (a duplicate stops before locking anything), the rows
        -- that need no lock are written next, and the accounts are locked and moved last, just before the commit.
@@ -217,8 +235,9 @@ export class LedgerRepository {
             note: a.note,
           })),
         ),
-        events.source,
-        JSON.stringify(events.transactionPosted),
+        events.transactionPosted.source,
+        events.transactionPosted.payload,
+        events.transactionPosted.topic,
       ],
     );
     return outcome(result.rows[0]!);
@@ -244,7 +263,7 @@ export class LedgerRepository {
       postings: Posting[];
       /** Balance moves per account: posted and pending deltas (the hold's release is a negative pending). */
       moves: { accountId: string; posted: bigint; pending: bigint }[];
-      events: { outboxTable: string; source: string; transactionPosted: Record<string, unknown> };
+      events: PostedEvents;
     },
   ): Promise<StatementOutcome | null> {
     const { operation, transaction, postings, moves, events } = capture;
@@ -270,7 +289,7 @@ export class LedgerRepository {
          RETURNING 1),
        posted_event AS (
          INSERT INTO ${events.outboxTable} (id, topic, source, payload, created_at)
-         SELECT gen_random_uuid(), 'wallet.transaction_posted', $13, $14::jsonb, now() FROM txn RETURNING 1),
+         SELECT gen_random_uuid(), $18, $13, $14::jsonb, now() FROM txn RETURNING 1),
        locked AS (
          SELECT a.id FROM wallet.accounts a WHERE a.id = ANY($15::uuid[]) AND EXISTS (SELECT 1 FROM txn)
          ORDER BY a.id FOR NO KEY UPDATE),
@@ -300,11 +319,12 @@ export class LedgerRepository {
         transaction.id,
         transaction.reference,
         JSON.stringify(transaction.metadata),
-        events.source,
-        JSON.stringify(events.transactionPosted),
+        events.transactionPosted.source,
+        events.transactionPosted.payload,
         moves.map((m) => m.accountId),
         moves.map((m) => m.posted.toString()),
         moves.map((m) => m.pending.toString()),
+        events.transactionPosted.topic,
       ],
     );
     const done = outcome(result.rows[0]!);
@@ -328,7 +348,7 @@ export class LedgerRepository {
     reference: string | null;
     ttlSeconds: number;
     activity: { id: string; counterparty: unknown };
-    events: { outboxTable: string; source: string };
+    events: BalanceEvents;
   }): Promise<StatementOutcome> {
     const { operation, events } = hold;
     const result = await this.db.query<{ result: unknown; changes: unknown }>(
@@ -401,6 +421,22 @@ export class LedgerRepository {
   async lockAccounts(q: Queryable, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await q.query('SELECT id FROM wallet.accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+  }
+
+  /**
+   * Writes `wallet.balance_changed` for these accounts (fan accounts only) from their balances as q sees them, in
+   * q's transaction: for multi-statement changes (Ledger.apply), with the same SQL as the one-statement operations.
+   */
+  async writeBalanceEvents(q: Queryable, events: BalanceEvents, accountIds: string[]): Promise<void> {
+    if (accountIds.length === 0) return;
+    await q.query(
+      `WITH moved AS (
+         SELECT owner_type, owner_id, asset, posted, pending FROM wallet.accounts WHERE id = ANY($1::uuid[])
+         ORDER BY id),
+       ${balanceEventsCte(events.outboxTable, '$2')}
+       SELECT 1`,
+      [accountIds, events.source],
+    );
   }
 
   /** Adds delta to posted; for a fan account only if the available balance stays ≥ 0. Undefined = refused. */

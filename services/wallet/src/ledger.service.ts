@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Asset, Outbox, Queryable } from '@pcf/kernel';
+import type { Asset, Outbox, PayloadOf, Queryable } from '@pcf/kernel';
 import {
   type AccountBalance,
   type AccountKey,
@@ -13,6 +13,7 @@ import {
   type TransactionKind,
 } from './ledger.repository.ts';
 import { insufficientFunds } from './wallet.errors.ts';
+import { transactionPosted } from './wallet.events.ts';
 
 export interface Leg {
   ownerType: OwnerType;
@@ -117,18 +118,10 @@ export class Ledger {
         activity: change.activity,
         events: {
           outboxTable: this.outbox.table,
-          source: this.outbox.source,
-          transactionPosted: {
-            transactionId: change.transactionId,
-            kind: change.kind,
-            reference: change.reference,
-            entries: change.legs.map((l) => ({
-              ownerType: l.ownerType,
-              ownerId: l.ownerId,
-              asset: l.asset,
-              amount: l.amount.toString(),
-            })),
-          },
+          transactionPosted: this.outbox.encode(
+            transactionPosted,
+            postedPayload(change.transactionId, change.kind, change.reference, change.legs),
+          ),
         },
       });
       return {
@@ -244,18 +237,10 @@ export class Ledger {
         ],
         events: {
           outboxTable: this.outbox.table,
-          source: this.outbox.source,
-          transactionPosted: {
-            transactionId: change.transactionId,
-            kind: 'payment',
-            reference: hold.reference,
-            entries: legs.map((l) => ({
-              ownerType: l.ownerType,
-              ownerId: l.ownerId,
-              asset: l.asset,
-              amount: l.amount.toString(),
-            })),
-          },
+          transactionPosted: this.outbox.encode(
+            transactionPosted,
+            postedPayload(change.transactionId, 'payment', hold.reference, legs),
+          ),
         },
       }),
     );
@@ -317,39 +302,54 @@ export class Ledger {
         { id: transactionId, kind, reference: change.reference ?? null, metadata: change.metadata ?? {} },
         postings,
       );
-      await this.outbox.add(q, 'wallet.transaction_posted', {
-        transactionId,
-        kind,
-        reference: change.reference ?? null,
-        entries: legs.map((l) => ({
-          ownerType: l.ownerType,
-          ownerId: l.ownerId,
-          asset: l.asset,
-          amount: l.amount.toString(),
-        })),
-      });
+      await this.outbox.publish(
+        q,
+        transactionPosted,
+        postedPayload(transactionId, kind, change.reference ?? null, legs),
+      );
     }
 
     const changes: BalanceChange[] = [];
+    const fanAccounts: string[] = [];
     for (const [accountId, balance] of after) {
       const owner = accounts.get(accountId)!;
       if (owner.ownerType !== 'fan') continue;
-      const entry = {
+      fanAccounts.push(accountId);
+      changes.push({
         userId: owner.ownerId,
         asset: owner.asset,
         posted: balance.posted,
         available: balance.posted - balance.pending,
-      };
-      changes.push(entry);
-      await this.outbox.add(q, 'wallet.balance_changed', {
-        userId: entry.userId,
-        asset: entry.asset,
-        posted: entry.posted.toString(),
-        available: entry.available.toString(),
       });
     }
+    // The balance events' payload is built by the repository's SQL, as in the one-statement operations.
+    await this.repository.writeBalanceEvents(
+      q,
+      { outboxTable: this.outbox.table, source: this.outbox.source },
+      fanAccounts,
+    );
     return { transactionId, changes };
   }
+}
+
+/** The wallet.transaction_posted payload: the one place it is built (amounts as signed minor-unit strings). */
+function postedPayload(
+  transactionId: string,
+  kind: TransactionKind,
+  reference: string | null,
+  legs: Leg[],
+): PayloadOf<typeof transactionPosted> {
+  return {
+    transactionId,
+    kind,
+    reference,
+    entries: legs.map((l) => ({
+      ownerType: l.ownerType,
+      ownerId: l.ownerId,
+      asset: l.asset,
+      amount: l.amount.toString(),
+    })),
+  };
 }
 
 /** PostgreSQL check_violation (23514) of the named constraint, from pg or PGlite. */

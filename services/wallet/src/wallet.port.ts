@@ -1,76 +1,135 @@
-import { DomainError, type InternalHttpClient } from '@pcf/kernel';
+import {
+  AssetCode,
+  DecimalAmount,
+  declarePort,
+  IdempotencyKey,
+  Nullable,
+  type PortOf,
+  strict,
+  Uuid,
+} from '@pcf/kernel';
+import { type Static, Type } from '@sinclair/typebox';
 
-export interface HoldRequest {
-  /** Chosen by the caller; the same key returns the first result. */
-  idempotencyKey: string;
-  userId: string;
-  amount: string;
-  asset: 'EUR' | 'USD' | 'USDC' | 'BTC' | 'ETH';
-  /** Who is paid on capture, e.g. "shop" or "tickets". */
-  merchant: string;
-  reference?: string;
-  /** Defaults to PCF_HOLD_TTL_SECONDS (15 min). */
-  ttlSeconds?: number;
-}
+const Reference = Type.String({ maxLength: 200 });
 
-export interface HoldView {
-  holdId: string;
-  userId: string;
-  status: 'active' | 'captured' | 'voided' | 'expired';
-  amount: string;
-  captured: string;
-  refunded: string;
-  asset: string;
-  merchant: string;
-  reference: string | null;
-  expiresAt: string;
-  transactionId: string | null;
-}
+export const HoldRequest = Type.Object(
+  {
+    /** Chosen by the caller; the same key returns the first result. */
+    idempotencyKey: IdempotencyKey,
+    userId: Uuid,
+    amount: DecimalAmount,
+    asset: AssetCode,
+    /** Who is paid on capture, e.g. "shop" or "tickets". */
+    merchant: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,40}$' }),
+    reference: Type.Optional(Reference),
+    /** Defaults to PCF_HOLD_TTL_SECONDS (15 min). */
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86_400 })),
+  },
+  strict,
+);
+export type HoldRequest = Static<typeof HoldRequest>;
 
-export interface CreditRequest {
-  idempotencyKey: string;
-  userId: string;
-  amount: string;
-  asset: HoldRequest['asset'];
-  /** Paid from the cashback pool of this partner (or the platform's when absent). */
-  partnerId?: string;
-  reason: 'cashback';
-  reference?: string;
-}
+export const HoldView = Type.Object({
+  holdId: Uuid,
+  userId: Uuid,
+  status: Type.Union([
+    Type.Literal('active'),
+    Type.Literal('captured'),
+    Type.Literal('voided'),
+    Type.Literal('expired'),
+  ]),
+  amount: Type.String(),
+  captured: Type.String(),
+  refunded: Type.String(),
+  asset: Type.String(),
+  merchant: Type.String(),
+  reference: Nullable(Type.String()),
+  expiresAt: Type.String(),
+  transactionId: Nullable(Type.String()),
+});
+export type HoldView = Static<typeof HoldView>;
 
-export interface CreditView {
-  transactionId: string;
-  userId: string;
-  amount: string;
-  asset: string;
-}
+export const CreditRequest = Type.Object(
+  {
+    idempotencyKey: IdempotencyKey,
+    userId: Uuid,
+    amount: DecimalAmount,
+    asset: AssetCode,
+    /** Paid from the cashback pool of this partner (or the platform's when absent). */
+    partnerId: Type.Optional(Type.String({ maxLength: 100 })),
+    reason: Type.Literal('cashback'),
+    reference: Type.Optional(Reference),
+  },
+  strict,
+);
+export type CreditRequest = Static<typeof CreditRequest>;
+
+export const CreditView = Type.Object({
+  transactionId: Type.String(),
+  userId: Type.String(),
+  amount: Type.String(),
+  asset: Type.String(),
+});
+export type CreditView = Static<typeof CreditView>;
+
+/** The payment port other services use: authorize (hold), then capture or void; refund; credit. */
+export const walletPort = declarePort('wallet', {
+  hold: {
+    method: 'POST',
+    path: '/holds',
+    input: HoldRequest,
+    output: HoldView,
+    summary: 'Reserves money on the fan’s account (422 insufficient_funds)',
+  },
+  capture: {
+    method: 'POST',
+    path: '/captures',
+    input: Type.Object(
+      { idempotencyKey: IdempotencyKey, holdId: Uuid, amount: Type.Optional(DecimalAmount) },
+      strict,
+    ),
+    output: HoldView,
+    summary: 'Pays the merchant from a hold (all of it, or `amount`); the rest goes back to the fan',
+  },
+  void: {
+    method: 'POST',
+    path: '/voids',
+    input: Type.Object({ idempotencyKey: IdempotencyKey, holdId: Uuid }, strict),
+    output: HoldView,
+    summary: 'Releases an active hold',
+  },
+  refund: {
+    method: 'POST',
+    path: '/refunds',
+    input: Type.Object(
+      {
+        idempotencyKey: IdempotencyKey,
+        holdId: Uuid,
+        amount: DecimalAmount,
+        reason: Type.Optional(Reference),
+      },
+      strict,
+    ),
+    output: HoldView,
+    summary: 'Gives back (part of) a captured hold',
+  },
+  credit: {
+    method: 'POST',
+    path: '/credits',
+    input: CreditRequest,
+    output: CreditView,
+    summary: 'Credits the fan from a pool (cashback)',
+  },
+  getHold: {
+    method: 'GET',
+    path: '/holds/:holdId',
+    input: Type.Object({ holdId: Uuid }, strict),
+    args: ['holdId'],
+    output: Nullable(HoldView),
+    notFound: { code: 'hold_not_found', resource: 'Hold' },
+    summary: 'A hold, or null when there is none with this id',
+  },
+});
 
 /** The payment port other services use: authorize, then capture or void; refund; credit. */
-export interface WalletPort {
-  hold(request: HoldRequest): Promise<HoldView>;
-  capture(request: { idempotencyKey: string; holdId: string; amount?: string }): Promise<HoldView>;
-  void(request: { idempotencyKey: string; holdId: string }): Promise<HoldView>;
-  refund(request: {
-    idempotencyKey: string;
-    holdId: string;
-    amount: string;
-    reason?: string;
-  }): Promise<HoldView>;
-  credit(request: CreditRequest): Promise<CreditView>;
-  getHold(holdId: string): Promise<HoldView | null>;
-}
-
-export function walletHttpPort(client: InternalHttpClient): WalletPort {
-  return {
-    hold: (request) => client.call('POST', '/holds', request),
-    capture: (request) => client.call('POST', '/captures', request),
-    void: (request) => client.call('POST', '/voids', request),
-    refund: (request) => client.call('POST', '/refunds', request),
-    credit: (request) => client.call('POST', '/credits', request),
-    getHold: (holdId) =>
-      client.call<HoldView>('GET', `/holds/${encodeURIComponent(holdId)}`).catch((error: unknown) => {
-        if (error instanceof DomainError && error.code === 'hold_not_found') return null;
-        throw error;
-      }),
-  };
-}
+export interface WalletPort extends PortOf<typeof walletPort> {}

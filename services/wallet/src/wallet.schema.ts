@@ -1,22 +1,10 @@
+import { AssetCode, DecimalAmount, IdParams, PagedResponse, PageQuery, strict, Uuid } from '@pcf/kernel';
 import { type Static, Type } from '@sinclair/typebox';
 
-const strict = { additionalProperties: false } as const;
+// The shared pieces, re-exported for the wallet's other files.
+export { AssetCode, DecimalAmount, IdParams, Uuid };
 
-export const AssetCode = Type.Union(
-  [Type.Literal('EUR'), Type.Literal('USD'), Type.Literal('USDC'), Type.Literal('BTC'), Type.Literal('ETH')],
-  {
-    description: 'EUR and USD (2 decimals), USDC (6), BTC (8), ETH (18)',
-  },
-);
-export const DecimalAmount = Type.String({
-  maxLength: 80,
-  description:
-    'A positive decimal string with at most the asset’s decimals, e.g. "12.50"; at most 1000000 EUR, USD or ' +
-    'USDC, 15 BTC or 400 ETH per operation (amount_too_large)',
-  examples: ['12.50'],
-});
 export const Money = Type.Object({ amount: Type.String(), asset: AssetCode });
-export const Uuid = Type.String({ format: 'uuid' });
 
 export const AssetBalance = Type.Object({
   asset: AssetCode,
@@ -49,6 +37,19 @@ export const ActivityItem = Type.Object({
     Type.Object({ kind: Type.String(), id: Type.Union([Type.String(), Type.Null()]), name: Type.String() }),
     Type.Null(),
   ]),
+  label: Type.Union(
+    [
+      ...['card', 'bank_transfer', 'crypto', 'welcome', 'shop', 'tickets', 'esim', 'cashback', 'other'].map(
+        (l) => Type.Literal(l),
+      ),
+      Type.Null(),
+    ],
+    {
+      description:
+        'What the line is about when the other side is not a fan (a deposit method, the merchant, cashback), as a ' +
+        'key for the client to translate; null for a fan or a conversion, whose counterparty.name is shown as it is',
+    },
+  ),
   reference: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
   transactionId: Type.Union([Uuid, Type.Null()]),
@@ -58,17 +59,13 @@ export type ActivityItem = Static<typeof ActivityItem>;
 
 export const TransactionsQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    ...PageQuery.properties,
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-    cursor: Type.Optional(Type.String({ maxLength: 512 })),
   },
   strict,
 );
 
-export const TransactionsPage = Type.Object({
-  data: Type.Array(ActivityItem),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const TransactionsPage = PagedResponse(ActivityItem);
 
 export const SendBody = Type.Object(
   {
@@ -123,6 +120,17 @@ export const ReceiveResponse = Type.Object({
   qrSvg: Type.String({ description: 'SVG image of a QR code encoding paymentLink' }),
 });
 
+export const RecipientQuery = Type.Object(
+  { to: Type.String({ minLength: 1, maxLength: 254, description: 'User id, email or @handle' }) },
+  strict,
+);
+
+export const Recipient = Type.Object({
+  id: Uuid,
+  displayName: Type.String(),
+  handle: Type.String(),
+});
+
 export const QuoteBody = Type.Object({ from: AssetCode, to: AssetCode, amount: DecimalAmount }, strict);
 export type QuoteBody = Static<typeof QuoteBody>;
 
@@ -136,5 +144,3 @@ export const Quote = Type.Object({
 export type Quote = Static<typeof Quote>;
 
 export const ConvertBody = Type.Object({ quoteId: Uuid }, strict);
-
-export const IdParams = Type.Object({ id: Uuid });

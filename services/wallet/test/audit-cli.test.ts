@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { postgresBackend } from '@pcf/kernel/testing';
+import { fundWallet, newFan, postgresBackend } from '@pcf/kernel/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { fund, newFan, send, startWalletPlatform } from './support.ts';
+import { send, startWalletPlatform } from './support.ts';
 
 const postgres = postgresBackend();
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -37,7 +37,7 @@ describe.skipIf(!postgres)('npm run wallet:verify', () => {
         create: async () => ({ databaseUrl: url, drop: async () => {} }),
       });
       const [a, b] = [await newFan(t), await newFan(t)];
-      await fund(t, a, '10.00');
+      await fundWallet(t, a, '10.00');
       const sent = await send(t, a, { to: b.id, amount: '3.21', asset: 'EUR' });
       await t.close();
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { postgresBackend, type TestPlatform } from '@pcf/kernel/testing';
+import { fundWallet, newFan, postgresBackend, type TestPlatform, walletBalance } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WalletPort } from '../src/wallet.port.ts';
-import { audit, balanceOf, fund, newFan, send, startWalletPlatform } from './support.ts';
+import { audit, send, startWalletPlatform } from './support.ts';
 
 const postgres = postgresBackend();
 
@@ -15,7 +15,7 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
 
   it('1,000 concurrent sends of 1.00 from 500.00: exactly 500 succeed, the rest 422, final balance 0.00', async () => {
     const [alice, bob] = [await newFan(t, 'Alice'), await newFan(t, 'Bob')];
-    await fund(t, alice, '500.00');
+    await fundWallet(t, alice, '500.00');
     const responses = await Promise.all(
       Array.from({ length: 1000 }, () => send(t, alice, { to: bob.id, amount: '1.00', asset: 'EUR' })),
     );
@@ -25,20 +25,20 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     expect(
       responses.filter((r) => r.statusCode === 422).every((r) => r.json().code === 'insufficient_funds'),
     ).toBe(true);
-    expect(await balanceOf(t, alice)).toEqual({ balance: '0.00', available: '0.00' });
-    expect(await balanceOf(t, bob)).toEqual({ balance: '500.00', available: '500.00' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '0.00', available: '0.00' });
+    expect(await walletBalance(t, bob)).toEqual({ balance: '500.00', available: '500.00' });
   });
 
   it('50 parallel identical requests with one Idempotency-Key: one transaction, 50 identical responses', async () => {
     const [alice, bob] = [await newFan(t), await newFan(t)];
-    await fund(t, alice, '10.00');
+    await fundWallet(t, alice, '10.00');
     const key = randomUUID();
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => send(t, alice, { to: bob.id, amount: '2.00', asset: 'EUR' }, key)),
     );
     expect(new Set(responses.map((r) => r.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((r) => r.body)).size).toBe(1);
-    expect(await balanceOf(t, alice)).toEqual({ balance: '8.00', available: '8.00' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '8.00', available: '8.00' });
     const transactions = await t.platform.database('wallet').query<{ n: number }>(
       `SELECT count(DISTINCT e.transaction_id)::int AS n FROM wallet.entries e
          JOIN wallet.accounts a ON a.id = e.account_id WHERE a.owner_id = $1 AND e.amount < 0`,
@@ -51,7 +51,7 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
     const port = t.platform.port<WalletPort>('wallet');
     for (let round = 0; round < 10; round++) {
       const fan = await newFan(t);
-      await fund(t, fan, '10.00');
+      await fundWallet(t, fan, '10.00');
       const hold = await port.hold({
         idempotencyKey: randomUUID(),
         userId: fan.id,
@@ -75,14 +75,14 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
         final?.status === 'captured'
           ? { balance: '4.00', available: '4.00' }
           : { balance: '10.00', available: '10.00' };
-      expect(await balanceOf(t, fan)).toEqual(expected);
+      expect(await walletBalance(t, fan)).toEqual(expected);
     }
   });
 
   it('opposite transfers between the same fans never deadlock', async () => {
     const [a, b] = [await newFan(t), await newFan(t)];
-    await fund(t, a, '100.00');
-    await fund(t, b, '100.00');
+    await fundWallet(t, a, '100.00');
+    await fundWallet(t, b, '100.00');
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         i % 2 === 0
@@ -91,8 +91,8 @@ describe.skipIf(!postgres)('wallet under concurrency on real PostgreSQL', () => 
       ),
     );
     expect(responses.every((r) => r.statusCode === 201)).toBe(true);
-    expect(await balanceOf(t, a)).toEqual({ balance: '75.00', available: '75.00' });
-    expect(await balanceOf(t, b)).toEqual({ balance: '125.00', available: '125.00' });
+    expect(await walletBalance(t, a)).toEqual({ balance: '75.00', available: '75.00' });
+    expect(await walletBalance(t, b)).toEqual({ balance: '125.00', available: '125.00' });
   });
 
   it('leaves a sound ledger', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { postgresBackend, waitFor } from '@pcf/kernel/testing';
+import { newFan, postgresBackend, waitFor, walletBalance } from '@pcf/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { balanceOf, newFan, startWalletPlatform } from './support.ts';
+import { startWalletPlatform } from './support.ts';
 
 const postgres = postgresBackend();
 
@@ -32,7 +32,7 @@ describe.skipIf(!postgres)('deposits pending across a restart', () => {
       const second = await startWalletPlatform(sameDatabase);
       await second.platform.startBackground();
       await waitFor(
-        async () => (await balanceOf(second, fan)).balance === '42.00',
+        async () => (await walletBalance(second, fan)).balance === '42.00',
         'deposit confirmed after restart',
       );
       const deposit = await second.request({

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { InternalHttpClient } from '@pcf/kernel';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { InternalHttpClient, portClient } from '@pcf/kernel';
+import { newFan, type TestPlatform, testBackends, walletBalance } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WalletPort, walletHttpPort } from '../src/wallet.port.ts';
-import { balanceOf, newFan, startWalletPlatform } from './support.ts';
+import { type WalletPort, walletPort } from '../src/wallet.port.ts';
+import { startWalletPlatform } from './support.ts';
 
 describe('payment port over HTTP (how other processes call the wallet)', () => {
   let t: TestPlatform;
@@ -16,7 +16,7 @@ describe('payment port over HTTP (how other processes call the wallet)', () => {
       PCF_SERVICE_TOKEN: randomUUID().repeat(2),
     });
     url = await t.platform.app.listen({ port: 0, host: '127.0.0.1' });
-    port = walletHttpPort(new InternalHttpClient('wallet', url, t.platform.config.serviceToken));
+    port = portClient(walletPort, new InternalHttpClient('wallet', url, t.platform.config.serviceToken));
   });
   afterAll(() => t.close());
 
@@ -38,7 +38,7 @@ describe('payment port over HTTP (how other processes call the wallet)', () => {
       asset: 'EUR',
       merchant: 'tickets',
     });
-    expect(await balanceOf(t, fan)).toEqual({ balance: '20.00', available: '12.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '20.00', available: '12.00' });
     const captured = await port.capture({
       idempotencyKey: randomUUID(),
       holdId: hold.holdId,
@@ -50,7 +50,7 @@ describe('payment port over HTTP (how other processes call the wallet)', () => {
     ).toMatchObject({ refunded: '5.00' });
     expect((await port.getHold(hold.holdId))?.status).toBe('captured');
     expect(await port.getHold(randomUUID())).toBeNull();
-    expect(await balanceOf(t, fan)).toEqual({ balance: '20.00', available: '20.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '20.00', available: '20.00' });
   });
 
   it('carries domain errors across: insufficient funds, unknown hold, bad input', async () => {
@@ -79,7 +79,7 @@ describe('payment port over HTTP (how other processes call the wallet)', () => {
   });
 
   it('refuses callers without the service token', async () => {
-    const intruder = walletHttpPort(new InternalHttpClient('wallet', url, 'x'.repeat(64)));
+    const intruder = portClient(walletPort, new InternalHttpClient('wallet', url, 'x'.repeat(64)));
     await expect(intruder.getHold(randomUUID())).rejects.toMatchObject({ code: 'invalid_service_token' });
   });
 });

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  type Fan,
+  FIXTURE_WEBHOOK_SECRET,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECIPIENT_LOOKUPS } from '../src/accounts.service.ts';
 import { SANDBOX_WEBHOOK_PATH } from '../src/providers/sandbox-provider.ts';
 import { SIGNATURE_HEADER, signPayload } from '../src/providers/webhook-signature.ts';
-import { balanceOf, type Fan, fund, newFan, send, startWalletPlatform, WEBHOOK_SECRET } from './support.ts';
+import { credit, send, startWalletPlatform } from './support.ts';
 
 /** Amounts, conversions, webhooks and recipient look-ups: what the wallet refuses before any SQL. */
 describe.each(testBackends())('wallet input limits on $name', (backend) => {
@@ -108,7 +115,7 @@ describe.each(testBackends())('wallet input limits on $name', (backend) => {
         url: SANDBOX_WEBHOOK_PATH,
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signPayload(WEBHOOK_SECRET, body),
+          [SIGNATURE_HEADER]: signPayload(FIXTURE_WEBHOOK_SECRET, body),
         },
         body,
       });
@@ -167,7 +174,7 @@ describe.each(testBackends())('wallet input limits on $name', (backend) => {
     it(`answers 429 with Retry-After after ${RECIPIENT_LOOKUPS.limit} new references; ids, known references and other fans are unaffected`, async () => {
       const prober = await newFan(t, 'Prober');
       const friend = await newFan(t, 'Buddy');
-      await fund(t, prober, '10.00');
+      await credit(t, prober, '10.00');
       // Sending again and again to the same friend by email or handle spends the budget once per reference.
       for (let i = 0; i < 3; i++) {
         expect((await send(t, prober, { to: friend.email, amount: '0.01', asset: 'EUR' })).statusCode).toBe(
@@ -202,11 +209,11 @@ describe.each(testBackends())('wallet input limits on $name', (backend) => {
         201,
       );
       expect((await send(t, prober, { to: existing.id, amount: '0.01', asset: 'EUR' })).statusCode).toBe(201);
-      await fund(t, friend, '1.00');
+      await credit(t, friend, '1.00');
       expect((await send(t, friend, { to: prober.email, amount: '0.01', asset: 'EUR' })).statusCode).toBe(
         201,
       );
-      expect((await balanceOf(t, prober)).balance).toBe('9.93');
+      expect((await walletBalance(t, prober)).balance).toBe('9.93');
     });
   });
 });

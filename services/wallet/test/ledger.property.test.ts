@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, formatMinor } from '@pcf/kernel';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import { type Fan, newFan, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WalletPort } from '../src/wallet.port.ts';
-import { type Fan, fund, newFan, send, startWalletPlatform } from './support.ts';
+import { credit, send, startWalletPlatform } from './support.ts';
 
 const FANS = 3;
 
@@ -74,7 +74,7 @@ async function step(t: TestPlatform, wallet: WalletPort, fans: Fan[], model: Mod
   const key = randomUUID();
   switch (op.op) {
     case 'credit': {
-      await fund(t, fans[op.fan]!, eur(BigInt(op.cents)));
+      await credit(t, fans[op.fan]!, eur(BigInt(op.cents)));
       model.posted[op.fan]! += BigInt(op.cents);
       return;
     }

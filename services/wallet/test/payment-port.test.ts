@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends } from '@pcf/kernel/testing';
+import {
+  type Fan,
+  fundWallet,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentsService } from '../src/payments.service.ts';
 import type { WalletPort } from '../src/wallet.port.ts';
-import { audit, balanceOf, type Fan, fund, newFan, startWalletPlatform } from './support.ts';
+import { audit, startWalletPlatform } from './support.ts';
 
 describe.each(testBackends())('payment port on $name', (backend) => {
   let t: TestPlatform;
@@ -26,10 +33,10 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('holds reduce the available balance, not the posted one; capture posts, partial capture releases the rest', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const held = await hold(fan, '30.00', { reference: 'order-1' });
     expect(held).toMatchObject({ status: 'active', amount: '30.00', captured: '0.00', reference: 'order-1' });
-    expect(await balanceOf(t, fan)).toEqual({ balance: '100.00', available: '70.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '70.00' });
     const captured = await port.capture({
       idempotencyKey: randomUUID(),
       holdId: held.holdId,
@@ -37,7 +44,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     });
     expect(captured).toMatchObject({ status: 'captured', captured: '25.00' });
     expect(captured.transactionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await balanceOf(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
@@ -51,12 +58,12 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('voids release the hold; a voided hold cannot be captured', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '10.00');
+    await fundWallet(t, fan, '10.00');
     const held = await hold(fan, '10.00');
-    expect(await balanceOf(t, fan)).toEqual({ balance: '10.00', available: '0.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '10.00', available: '0.00' });
     await expect(hold(fan, '0.01')).rejects.toMatchObject({ code: 'insufficient_funds' });
     expect((await port.void({ idempotencyKey: randomUUID(), holdId: held.holdId })).status).toBe('voided');
-    expect(await balanceOf(t, fan)).toEqual({ balance: '10.00', available: '10.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '10.00', available: '10.00' });
     await expect(port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId })).rejects.toMatchObject({
       code: 'hold_not_active',
     });
@@ -67,7 +74,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('never captures more than the hold', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '10.00');
+    await fundWallet(t, fan, '10.00');
     const held = await hold(fan, '5.00');
     await expect(
       port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId, amount: '5.01' }),
@@ -78,7 +85,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('expires holds and releases their funds', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '10.00');
+    await fundWallet(t, fan, '10.00');
     const held = await hold(fan, '4.00', { ttlSeconds: 1 });
     await t.platform
       .database('wallet')
@@ -88,7 +95,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     });
     expect(await (port as PaymentsService).expireHolds()).toBeGreaterThanOrEqual(1);
     expect((await port.getHold(held.holdId))?.status).toBe('expired');
-    expect(await balanceOf(t, fan)).toEqual({ balance: '10.00', available: '10.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '10.00', available: '10.00' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
@@ -97,7 +104,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('refunds partially, never more than captured', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '50.00');
+    await fundWallet(t, fan, '50.00');
     const held = await hold(fan, '40.00');
     await port.capture({ idempotencyKey: randomUUID(), holdId: held.holdId });
     expect(
@@ -111,7 +118,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     ).rejects.toMatchObject({
       code: 'refund_exceeds_captured',
     });
-    expect(await balanceOf(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
     const active = await hold(fan, '1.00');
     await expect(
       port.refund({ idempotencyKey: randomUUID(), holdId: active.holdId, amount: '1.00' }),
@@ -122,7 +129,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
 
   it('returns the first result for a repeated idempotency key, and refuses it for another request', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '20.00');
+    await fundWallet(t, fan, '20.00');
     const key = randomUUID();
     const request = {
       idempotencyKey: key,
@@ -134,7 +141,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
     const first = await port.hold(request);
     const second = await port.hold(request);
     expect(second).toEqual(first);
-    expect(await balanceOf(t, fan)).toEqual({ balance: '20.00', available: '15.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '20.00', available: '15.00' });
     await expect(port.hold({ ...request, amount: '6.00' })).rejects.toMatchObject({
       code: 'idempotency_key_reused',
     });
@@ -152,7 +159,7 @@ describe.each(testBackends())('payment port on $name', (backend) => {
       reason: 'cashback' as const,
     };
     expect(await port.credit(credit)).toEqual(await port.credit(credit));
-    expect(await balanceOf(t, fan)).toEqual({ balance: '15.75', available: '15.75' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '15.75', available: '15.75' });
   });
 
   it('credits cashback from the partner’s pool, which may go negative', async () => {

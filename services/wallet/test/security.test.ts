@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends, waitFor } from '@pcf/kernel/testing';
+import {
+  adminLogin,
+  FIXTURE_WEBHOOK_SECRET,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  waitFor,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SANDBOX_WEBHOOK_PATH } from '../src/providers/sandbox-provider.ts';
 import { SIGNATURE_HEADER, signPayload } from '../src/providers/webhook-signature.ts';
-import {
-  adminToken,
-  audit,
-  balanceOf,
-  fund,
-  newFan,
-  startWalletPlatform,
-  WEBHOOK_SECRET,
-} from './support.ts';
+import { audit, credit, startWalletPlatform } from './support.ts';
 
 describe.each(testBackends())('wallet authorization and webhooks on $name', (backend) => {
   let t: TestPlatform;
@@ -43,7 +43,7 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
       url: SANDBOX_WEBHOOK_PATH,
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signPayload(options.secret ?? WEBHOOK_SECRET, body, options.timestamp),
+        [SIGNATURE_HEADER]: signPayload(options.secret ?? FIXTURE_WEBHOOK_SECRET, body, options.timestamp),
       },
       body: body as unknown as object,
     });
@@ -67,7 +67,7 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
     expect(results.filter((r) => r.json().applied).length).toBe(1);
     // A different event for the same payment (a processor retrying with a new id) changes nothing either.
     expect((await webhook(succeeded(deposit.id))).json()).toEqual({ received: true, applied: false });
-    expect(await balanceOf(t, fan)).toEqual({ balance: '20.00', available: '20.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '20.00', available: '20.00' });
   });
 
   it('rejects unsigned, wrongly signed, tampered and stale webhooks, posting nothing', async () => {
@@ -87,14 +87,17 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
     const tampered = await t.request({
       method: 'POST',
       url: SANDBOX_WEBHOOK_PATH,
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(WEBHOOK_SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signPayload(FIXTURE_WEBHOOK_SECRET, body),
+      },
       body: body.replace('20.00', '2000.00') as unknown as object,
     });
     expect(tampered.statusCode).toBe(401);
     const stale = await webhook(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(stale.statusCode).toBe(401);
     expect((await webhook(event, { timestamp: Math.floor(Date.now() / 1000) + 301 })).statusCode).toBe(401);
-    expect(await balanceOf(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
     expect((await webhook(event)).json().applied).toBe(true);
   });
 
@@ -106,13 +109,13 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
       await t.request({ method: 'GET', url: `/v1/wallet/deposits/${deposit.id}`, token: fan.token })
     ).json();
     expect(view).toMatchObject({ status: 'declined', failureCode: 'amount_mismatch' });
-    expect(await balanceOf(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
   });
 
   it("gives other fans and partner keys 404 (or 401/403) for a fan's resources", async () => {
     const owner = await newFan(t, 'Owner');
     const other = await newFan(t, 'Other');
-    await fund(t, owner, '30.00');
+    await credit(t, owner, '30.00');
     const deposit = await startDeposit(owner.token);
     const quote = (
       await t.request({
@@ -177,7 +180,7 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
     }
     const asFan = await t.request({ method: 'GET', url: '/v1/wallet/admin/audit', token: other.token });
     expect(asFan.statusCode).toBe(403);
-    expect(await balanceOf(t, owner)).toEqual({ balance: '30.00', available: '30.00' });
+    expect(await walletBalance(t, owner)).toEqual({ balance: '30.00', available: '30.00' });
   });
 
   it('streams balance changes to the fan as server-sent events', async () => {
@@ -199,7 +202,7 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
       await read();
       return text.includes('event: snapshot');
     }, 'snapshot event');
-    await fund(t, fan, '7.50');
+    await credit(t, fan, '7.50');
     await waitFor(async () => {
       await read();
       return text.includes('event: balance');
@@ -210,7 +213,7 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
 
   it('names a one-byte edit of the ledger in the audit', async () => {
     const fan = await newFan(t, 'Tamper');
-    await fund(t, fan, '12.34');
+    await credit(t, fan, '12.34');
     expect((await audit(t)).ok).toBe(true);
     const db = t.platform.database('wallet');
     const entry = await db.query<{ id: string; transaction_id: string }>(
@@ -250,14 +253,14 @@ describe.each(testBackends())('wallet authorization and webhooks on $name', (bac
     const response = await t.request({
       method: 'GET',
       url: '/v1/wallet/admin/audit',
-      token: await adminToken(t),
+      token: (await adminLogin(t)).token,
     });
     expect(response.statusCode).toBe(200);
   });
 });
 
 async function partnerSecretKey(t: TestPlatform): Promise<string> {
-  const admin = await adminToken(t);
+  const admin = (await adminLogin(t)).token;
   const slug = `club-${randomUUID().slice(0, 6)}`;
   const created = await t.request({
     method: 'POST',

@@ -9,14 +9,22 @@ import {
   type ServiceModule,
   type ServiceName,
 } from '@pcf/kernel';
-import { startTestPlatform, type TestBackend, type TestPlatform } from '@pcf/kernel/testing';
+import {
+  adminLogin,
+  FAN_PASSWORD,
+  FIXTURE_WEBHOOK_SECRET,
+  login,
+  newFan,
+  startFixturePlatform,
+  type TestBackend,
+  type TestPlatform,
+} from '@pcf/kernel/testing';
 import { SANDBOX_WEBHOOK_PATH } from '../src/providers/sandbox-provider.ts';
 import { SIGNATURE_HEADER, signPayload } from '../src/providers/webhook-signature.ts';
 import { assembleWallet, walletModule } from '../src/wallet.module.ts';
 
-export const ADMIN = { email: 'root@wallet-sim.test', password: 'root-password-123' };
-export const FAN_PASSWORD = 'correct-horse-battery';
-export const WEBHOOK_SECRET = 'wallet-simulation-webhook-secret-0123456789';
+/** The platform's sandbox webhook secret (the fixture platform's), which the simulation signs deliveries with. */
+export const WEBHOOK_SECRET = FIXTURE_WEBHOOK_SECRET;
 /** setTimeout's ceiling is 2^31-1 ms: the simulation's own sandbox never confirms on its own. */
 const NEVER_MS = 2_000_000_000;
 const TOKEN_MAX_AGE_MS = 10 * 60_000;
@@ -51,18 +59,11 @@ export async function bootSimulationPlatform(
   backend: TestBackend,
   env: Record<string, string> = {},
 ): Promise<SimPlatform> {
-  const t = await startTestPlatform(
+  const t = await startFixturePlatform(
     backend,
     [identityModule as ServiceModule, walletModule as ServiceModule],
     {
-      PCF_ADMIN_EMAIL: ADMIN.email,
-      PCF_ADMIN_PASSWORD: ADMIN.password,
-      PCF_SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PCF_SANDBOX_CONFIRM_MS: '0',
-      PCF_HOLD_TTL_SECONDS: String(7 * 86_400),
-      PCF_RATE_LIMIT_IP: '1000000',
-      PCF_RATE_LIMIT_USER: '1000000',
-      ...env,
+      env: { PCF_HOLD_TTL_SECONDS: String(7 * 86_400), ...env },
     },
   );
   const db = t.platform.database('wallet');
@@ -109,26 +110,14 @@ export async function bootSimulationPlatform(
 
 export async function signupFan(t: TestPlatform, name: string): Promise<Fan> {
   const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID().slice(0, 8)}@sim.test`;
-  const response = await t.request({
-    method: 'POST',
-    url: '/v1/auth/signup',
-    body: { email, password: FAN_PASSWORD, displayName: name },
-  });
-  if (response.statusCode !== 201) throw new Error(`signup failed: ${response.body}`);
-  const body = response.json() as { accessToken: string; user: { id: string; handle: string } };
-  return { id: body.user.id, email, handle: body.user.handle, token: body.accessToken, tokenAt: Date.now() };
-}
-
-async function login(t: TestPlatform, email: string, password: string): Promise<string> {
-  const response = await t.request({ method: 'POST', url: '/v1/auth/login', body: { email, password } });
-  if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
-  return (response.json() as { accessToken: string }).accessToken;
+  const fan = await newFan(t, name, { email });
+  return { id: fan.id, email, handle: fan.handle, token: fan.token, tokenAt: Date.now() };
 }
 
 /** The fan's access token, renewed before it expires (long simulations outlive the 15-minute tokens). */
 export async function tokenOf(t: TestPlatform, fan: Fan): Promise<string> {
   if (Date.now() - fan.tokenAt > TOKEN_MAX_AGE_MS) {
-    fan.token = await login(t, fan.email, FAN_PASSWORD);
+    fan.token = (await login(t, fan.email, FAN_PASSWORD)).token;
     fan.tokenAt = Date.now();
   }
   return fan.token;
@@ -143,7 +132,7 @@ export interface AuditResult {
 
 /** GET /v1/wallet/admin/audit as the platform admin: seals the journal and audits the whole ledger. */
 export async function auditLedger(t: TestPlatform): Promise<AuditResult> {
-  const token = await login(t, ADMIN.email, ADMIN.password);
+  const { token } = await adminLogin(t);
   const response = await t.request({ method: 'GET', url: '/v1/wallet/admin/audit', token });
   if (response.statusCode !== 200) throw new Error(`audit failed: ${response.statusCode} ${response.body}`);
   return response.json() as AuditResult;

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type TestPlatform, testBackends, waitFor } from '@pcf/kernel/testing';
+import {
+  fundWallet,
+  newFan,
+  type TestPlatform,
+  testBackends,
+  waitFor,
+  walletBalance,
+} from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, balanceOf, fund, newFan, send, startWalletPlatform } from './support.ts';
+import { audit, send, startWalletPlatform } from './support.ts';
 
 describe.each(testBackends())('wallet API on $name', (backend) => {
   let t: TestPlatform;
@@ -20,8 +27,8 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
       currency: 'EUR',
       assets: ['EUR', 'USD', 'USDC', 'BTC', 'ETH'].map((asset) => expect.objectContaining({ asset })),
     });
-    await fund(t, fan, '100.00');
-    await fund(t, fan, '0.01', 'BTC');
+    await fundWallet(t, fan, '100.00');
+    await fundWallet(t, fan, '0.01', 'BTC');
     const funded = (await t.request({ method: 'GET', url: '/v1/wallet/balance', token: fan.token })).json();
     // 100.00 EUR + 0.01 BTC × 88,000 EUR (default price table) = 980.00 EUR
     expect(funded.balance).toBe('980.00');
@@ -42,7 +49,7 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
   it('sends money by email, @handle or id, recording both sides', async () => {
     const alice = await newFan(t, 'Alice');
     const bob = await newFan(t, 'Bob');
-    await fund(t, alice, '50.00');
+    await fundWallet(t, alice, '50.00');
     for (const to of [bob.email, `@${bob.handle}`, bob.id]) {
       const response = await send(t, alice, { to, amount: '1.25', asset: 'EUR', note: 'pizza' });
       expect(response.statusCode, response.body).toBe(201);
@@ -54,8 +61,8 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
         note: 'pizza',
       });
     }
-    expect(await balanceOf(t, alice)).toEqual({ balance: '46.25', available: '46.25' });
-    expect(await balanceOf(t, bob)).toEqual({ balance: '3.75', available: '3.75' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '46.25', available: '46.25' });
+    expect(await walletBalance(t, bob)).toEqual({ balance: '3.75', available: '3.75' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions?limit=2', token: bob.token })
     ).json();
@@ -84,16 +91,16 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
   it('refuses an overdraft with insufficient_funds and writes nothing', async () => {
     const alice = await newFan(t, 'Poor');
     const bob = await newFan(t, 'Rich');
-    await fund(t, alice, '5.00');
+    await fundWallet(t, alice, '5.00');
     const response = await send(t, alice, { to: bob.id, amount: '5.01', asset: 'EUR' });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ code: 'insufficient_funds', status: 422 });
-    expect(await balanceOf(t, alice)).toEqual({ balance: '5.00', available: '5.00' });
-    expect(await balanceOf(t, bob)).toEqual({ balance: '0.00', available: '0.00' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '5.00', available: '5.00' });
+    expect(await walletBalance(t, bob)).toEqual({ balance: '0.00', available: '0.00' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: alice.token })
     ).json();
-    expect(history.data.map((d: { type: string }) => d.type)).toEqual(['cashback']);
+    expect(history.data.map((d: { type: string }) => d.type)).toEqual(['deposit']);
   });
 
   it.each([
@@ -105,16 +112,16 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
     [{ amount: '1.00', asset: 'DOGE' }, 400, 'asset'],
   ])('rejects a bad amount %j', async (body, status, field) => {
     const [alice, bob] = [await newFan(t), await newFan(t)];
-    await fund(t, alice, '10.00');
+    await fundWallet(t, alice, '10.00');
     const response = await send(t, alice, { to: bob.id, ...body });
     expect(response.statusCode).toBe(status);
     expect(JSON.stringify(response.json().errors)).toContain(field);
-    expect(await balanceOf(t, alice)).toEqual({ balance: '10.00', available: '10.00' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '10.00', available: '10.00' });
   });
 
   it('refuses sending to oneself, to nobody, or without an Idempotency-Key', async () => {
     const alice = await newFan(t);
-    await fund(t, alice, '10.00');
+    await fundWallet(t, alice, '10.00');
     expect(
       (await send(t, alice, { to: alice.email, amount: '1.00', asset: 'EUR' })).json().errors[0].field,
     ).toBe('to');
@@ -132,12 +139,12 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
 
   it('replays a retried send instead of sending twice', async () => {
     const [alice, bob] = [await newFan(t), await newFan(t)];
-    await fund(t, alice, '10.00');
+    await fundWallet(t, alice, '10.00');
     const key = randomUUID();
     const first = await send(t, alice, { to: bob.id, amount: '3.00', asset: 'EUR' }, key);
     const again = await send(t, alice, { to: bob.id, amount: '3.00', asset: 'EUR' }, key);
     expect(again.body).toBe(first.body);
-    expect(await balanceOf(t, alice)).toEqual({ balance: '7.00', available: '7.00' });
+    expect(await walletBalance(t, alice)).toEqual({ balance: '7.00', available: '7.00' });
     const other = await send(t, alice, { to: bob.id, amount: '4.00', asset: 'EUR' }, key);
     expect(other.statusCode).toBe(422);
   });
@@ -161,7 +168,7 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
       return deposit.status === 'confirmed' ? deposit : null;
     }, 'deposit confirmed');
     expect(confirmed.transactionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await balanceOf(t, fan)).toEqual({ balance: '25.00', available: '25.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '25.00', available: '25.00' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
@@ -185,7 +192,7 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
       return deposit.status === 'declined' ? deposit : null;
     }, 'deposit declined');
     expect(declined.failureCode).toBe('card_declined');
-    expect(await balanceOf(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '0.00', available: '0.00' });
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
@@ -194,7 +201,7 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
 
   it('quotes and converts with four entries in one transaction', async () => {
     const fan = await newFan(t);
-    await fund(t, fan, '100.00');
+    await fundWallet(t, fan, '100.00');
     const quote = await t.request({
       method: 'POST',
       url: '/v1/wallet/convert/quote',
@@ -223,8 +230,8 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
         transactionId,
       ]);
     expect(entries.rows[0]?.n).toBe(4);
-    expect(await balanceOf(t, fan)).toEqual({ balance: '12.00', available: '12.00' });
-    expect(await balanceOf(t, fan, 'BTC')).toEqual({ balance: '0.00100000', available: '0.00100000' });
+    expect(await walletBalance(t, fan)).toEqual({ balance: '12.00', available: '12.00' });
+    expect(await walletBalance(t, fan, 'BTC')).toEqual({ balance: '0.00100000', available: '0.00100000' });
     const again = await convert(randomUUID());
     expect(again.statusCode).toBe(422);
     expect(again.json().code).toBe('quote_already_used');
@@ -247,7 +254,7 @@ describe.each(testBackends())('wallet API on $name', (backend) => {
 
   it('announces sends on the bus: one transaction_posted and a balance_changed per fan', async () => {
     const [alice, bob] = [await newFan(t), await newFan(t)];
-    await fund(t, alice, '10.00');
+    await fundWallet(t, alice, '10.00');
     const sent = await send(t, alice, { to: bob.id, amount: '4.00', asset: 'EUR' });
     const transactionId = sent.json().transactionId;
     const db = t.platform.database('wallet');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectPlatform, type Fan, fetchApi, type HttpMethod, type Json, newFan } from '@pcf/kernel/testing';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, type ServerProcess, startServer } from '../../../server/test/process.ts';
 import { launchChromium } from './chromium.ts';
@@ -10,12 +11,7 @@ import { type HostServer, startHostServer } from './host-server.ts';
 export const ADMIN = { email: 'root@e2e.test', password: 'root-password-e2e' };
 export const FAN_PASSWORD = 'fan-password-e2e';
 
-export interface Fan {
-  id: string;
-  email: string;
-  handle: string;
-  token: string;
-}
+export type { Fan };
 
 export interface E2E {
   /** http://localhost:<port>: API, widgets, SDK. */
@@ -87,8 +83,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     },
     async signUp(name) {
       const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@e2e.test`;
-      const body = await api('POST', '/v1/auth/signup', { email, password: FAN_PASSWORD, displayName: name });
-      return { id: body.user.id, email, handle: body.user.handle, token: body.accessToken };
+      return newFan(connectPlatform(server.url), name, { email, password: FAN_PASSWORD });
     },
     async close() {
       await browser.close();
@@ -100,11 +95,11 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures read loosely typed API answers
-export type Json = Record<string, any>;
+export type { Json };
 
 /** A test's calls to the platform's API as a fan or admin would make them: status and JSON body ({} when empty). */
 export function apiCaller(baseUrl: string) {
+  const api = fetchApi(baseUrl);
   return async (
     method: string,
     path: string,
@@ -112,28 +107,27 @@ export function apiCaller(baseUrl: string) {
     body?: unknown,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    const { status, body: answer } = await api.request({
+      method: method as HttpMethod,
+      url: path,
+      ...(token ? { token } : {}),
+      ...(body === undefined ? {} : { body }),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
     });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
+    return { status, body: answer };
   };
 }
 
-/** The harness's own set-up calls: the JSON answer, or an error naming the call when it is not 2xx. */
+/** The harness's own set-up calls: the JSON answer, or an ApiError naming the call when it is not 2xx. */
 function apiClient(baseUrl: string) {
-  const call = apiCaller(baseUrl);
-  return async (method: string, path: string, body?: unknown, token?: string): Promise<Json> => {
-    const { status, body: answer } = await call(method, path, token, body);
-    if (status >= 300) throw new Error(`${method} ${path} → ${status}: ${JSON.stringify(answer)}`);
-    return answer;
-  };
+  const api = fetchApi(baseUrl);
+  return (method: string, path: string, body?: unknown, token?: string): Promise<Json> =>
+    api.json<Json>({
+      method: method as HttpMethod,
+      url: path,
+      ...(token ? { token } : {}),
+      ...(body === undefined ? {} : { body }),
+    });
 }
 
 type Api = ReturnType<typeof apiClient>;

@@ -11,6 +11,10 @@ export function platformWebSurface(config: Config, dirs?: WebOptions['dirs']) {
       webRoutes({
         publicOrigin: new URL(config.publicUrl).origin,
         lookupKey: (pk) => identity.getPublishableKey(pk),
+        lookupPayee: async (handle) => {
+          const user = await identity.findUser(`@${handle}`);
+          return user ? { displayName: user.displayName, handle: user.handle } : null;
+        },
         ...(dirs ? { dirs } : {}),
       }),
     );

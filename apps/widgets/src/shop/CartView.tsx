@@ -12,13 +12,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Stepper } from './ProductPage.tsx';
 import { money, Price, ProductImage, ViewHeading } from './parts.tsx';
 import type { Cart, CartItem } from './shop-api.ts';
-import {
-  compareDecimal,
-  keepsIdempotencyKey,
-  type PriceChange,
-  priceChangeOf,
-  ratePercent,
-} from './shop-logic.ts';
+import { keepsIdempotencyKey, type PriceChange, priceChangeOf, ratePercent } from './shop-logic.ts';
 import { t } from './shop-messages.ts';
 import { priceChangeText, problemText } from './shop-problems.ts';
 import type { ShopStore } from './shop-store.ts';
@@ -38,15 +32,13 @@ function CartLine({ store, item }: { store: ShopStore; item: CartItem }) {
       setBusy(false);
     }
   };
-  const was =
-    compareDecimal(item.originalUnitPrice.amount, item.unitPrice.amount) > 0 ? item.originalUnitPrice : null;
   return (
     <li class="pcf-line" data-testid="cart-item" data-item-id={item.id} data-product-id={item.productId}>
       <ProductImage src={item.image} alt="" size={56} />
       <div class="pcf-line-main">
         <span class="pcf-line-name">{item.name}</span>
         <span class="pcf-muted">{item.variantLabel}</span>
-        <Price now={item.unitPrice} was={was} />
+        <Price now={item.displayPrice.current} was={item.displayPrice.original} />
       </div>
       <div class="pcf-line-side">
         <Stepper

@@ -2,14 +2,13 @@ import { Button, EmptyState, ErrorState, Skeleton, TextField } from '@pcf/widget
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FlashBadge, Price, ProductImage } from './parts.tsx';
 import type { Product } from './shop-api.ts';
-import { debounce, livePriceOf, originalFrom } from './shop-logic.ts';
+import { debounce } from './shop-logic.ts';
 import { t } from './shop-messages.ts';
 import type { ShopStore } from './shop-store.ts';
 
 const SEARCH_DEBOUNCE_MS = 300;
 
 function ProductCard({ store, product }: { store: ShopStore; product: Product }) {
-  const live = livePriceOf(store.lives.value, product.id);
   const titleId = `pcf-p-${product.id}`;
   return (
     <li class="pcf-product" data-testid="product-card" data-product-id={product.id}>
@@ -29,10 +28,15 @@ function ProductCard({ store, product }: { store: ShopStore; product: Product })
       </h3>
       <span class="pcf-muted">
         {t('from', { price: '' })}
-        <Price now={live ?? product.priceFrom} was={originalFrom(product) ?? product.priceFrom} />
+        <Price now={product.displayPrice.current} was={product.displayPrice.original} />
       </span>
     </li>
   );
+}
+
+/** An empty catalogue says "no match" only when the fan searched or filtered; else that nothing is on sale yet. */
+export function emptyCatalogueMessage(query: string, category: string): 'noProducts' | 'noProductsYet' {
+  return query.trim() !== '' || category !== '' ? 'noProducts' : 'noProductsYet';
 }
 
 /** Search (debounced), category filters and the product grid with infinite scroll. */
@@ -112,7 +116,7 @@ export function Catalogue({ store }: { store: ShopStore }) {
       ) : products === null ? (
         <Skeleton lines={4} />
       ) : products.length === 0 ? (
-        <EmptyState title={t('noProducts')} />
+        <EmptyState title={t(emptyCatalogueMessage(store.query.value, store.category.value))} />
       ) : (
         <ul class="pcf-grid" aria-label={t('products')}>
           {products.map((product) => (

@@ -2,7 +2,7 @@ import { ApiError, Button, ErrorState, locale, Skeleton, useWidget } from '@pcf/
 import { useEffect, useState } from 'preact/hooks';
 import { FlashBadge, Price, ProductImage, ViewHeading } from './parts.tsx';
 import { type Product, shopApi } from './shop-api.ts';
-import { firstInStock, livePriceOf, variantPrice } from './shop-logic.ts';
+import { firstInStock } from './shop-logic.ts';
 import { t } from './shop-messages.ts';
 import { problemText } from './shop-problems.ts';
 import type { ShopStore } from './shop-store.ts';
@@ -36,7 +36,7 @@ export function ProductPage({ store, id }: { store: ShopStore; id: string }) {
     return () => {
       alive = false;
     };
-  }, [api, id, current, attempt]);
+  }, [api, id, current, attempt, store.prices.value]);
 
   const back = (
     <Button variant="ghost" onClick={() => (store.view.value = { name: 'catalogue' })}>
@@ -64,7 +64,7 @@ export function ProductPage({ store, id }: { store: ShopStore; id: string }) {
   }
 
   const variant = product.variants.find((item) => item.id === variantId) ?? product.variants[0];
-  const price = variant ? variantPrice(variant, livePriceOf(store.live.value, product.id, variant.id)) : null;
+  const price = variant?.displayPrice ?? null;
   const available = variant?.inStock ? variant.stock : 0;
   const add = async () => {
     if (!variant || !store.requireFan()) return;
@@ -88,7 +88,7 @@ export function ProductPage({ store, id }: { store: ShopStore; id: string }) {
         {product.name}
       </ViewHeading>
       {product.collectible && <span class="pcf-badge">{t('collectible')}</span>}
-      {price && <Price now={price.now} was={price.was} testId="product-price" />}
+      {price && <Price now={price.current} was={price.original} testId="product-price" />}
       <p>{product.description}</p>
       {product.variants.length > 0 && (
         <fieldset class="pcf-chips">

@@ -1,4 +1,4 @@
-import { Button, SignInForm, tc, useWidget } from '@pcf/widget-kit';
+import { AccountStatus, Button, SignInForm, tc, useWidget } from '@pcf/widget-kit';
 import { CartView } from './CartView.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { LiveBanner } from './LiveBanner.tsx';
@@ -9,7 +9,7 @@ import type { ShopStore } from './shop-store.ts';
 
 /** The shop widget: header (club, cart, sign-in), LIVE banner, then the current view. Browsing needs no sign-in. */
 export function ShopApp({ state: store }: { state: ShopStore }) {
-  const { session, bridge, key } = useWidget();
+  const { session, key } = useWidget();
   const view = store.view.value;
   const cart = store.cart.value;
   const count = cart?.count ?? 0;
@@ -20,11 +20,6 @@ export function ShopApp({ state: store }: { state: ShopStore }) {
       ? key.partnerName
       : (store.products.value?.[0]?.club.name ?? cart?.club.name ?? club);
   const live = store.live.value[0];
-  const signOut = async () => {
-    await session.signOut();
-    store.view.value = { name: 'catalogue' };
-    bridge.emit('WIDGET_ACTION', { action: 'signedOut' });
-  };
   return (
     <>
       <header class="pcf-card pcf-shop-head">
@@ -33,9 +28,7 @@ export function ShopApp({ state: store }: { state: ShopStore }) {
         </h1>
         <div class="pcf-head-actions">
           {signedIn ? (
-            <Button variant="ghost" testId="signout" onClick={signOut}>
-              {tc('signOut')}
-            </Button>
+            <AccountStatus onSignedOut={() => (store.view.value = { name: 'catalogue' })} />
           ) : (
             view.name !== 'signin' && (
               <Button variant="ghost" testId="signin-open" onClick={() => store.requireFan()}>

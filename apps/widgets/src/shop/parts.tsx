@@ -1,15 +1,15 @@
 import { formatMoney, locale } from '@pcf/widget-kit';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Money, Promotion } from './shop-api.ts';
-import { compareDecimal, isOwnImage, timeLeft } from './shop-logic.ts';
+import type { Promotion } from './shop-api.ts';
+import { type Amount, compareDecimal, isOwnImage, timeLeft } from './shop-logic.ts';
 import { t } from './shop-messages.ts';
 import type { ShopStore } from './shop-store.ts';
 
-export const money = (value: Money): string => formatMoney(value.amount, value.asset, locale.value);
+export const money = (value: Amount): string => formatMoney(value.amount, value.asset, locale.value);
 
 /** A price, with the former one crossed out (and read out as such) when there is one. */
-export function Price({ now, was: before, testId }: { now: Money; was?: Money | null; testId?: string }) {
+export function Price({ now, was: before, testId }: { now: Amount; was?: Amount | null; testId?: string }) {
   const was = before && compareDecimal(before.amount, now.amount) > 0 ? before : null;
   return (
     <span class="pcf-price" data-testid={testId} data-value={now.amount}>
@@ -41,6 +41,16 @@ export function ProductImage({
   );
 }
 
+/**
+ * The badge's title: the promotion's own label when it already says it is a flash sale ("Vente flash −20 %"),
+ * else "Vente flash · <label>", or just "Vente flash" without a label — never the words twice.
+ */
+export function flashTitle(label: string | null | undefined, flashWord: string): string {
+  const own = label?.trim();
+  if (!own) return flashWord;
+  return own.toLowerCase().includes(flashWord.toLowerCase()) ? own : `${flashWord} · ${own}`;
+}
+
 /** The flash-sale badge with a live countdown; when it reaches zero the store re-reads the prices. */
 export function FlashBadge({ store, promotion }: { store: ShopStore; promotion: Promotion }) {
   const left = timeLeft(promotion.endsAt, store.now.value);
@@ -55,10 +65,7 @@ export function FlashBadge({ store, promotion }: { store: ShopStore; promotion: 
         : t('endsIn', { time: left.clock });
   return (
     <span class="pcf-flash" data-testid="flash-badge" data-ends-at={promotion.endsAt}>
-      <strong>
-        {t('flash')}
-        {promotion.label ? ` · ${promotion.label}` : ''}
-      </strong>
+      <strong>{flashTitle(promotion.label, t('flash'))}</strong>
       <span class="pcf-flash-time">{time}</span>
     </span>
   );

@@ -1,5 +1,11 @@
 /** Pure rules of the shop widget (no DOM, no API): unit-tested in apps/widgets/test/shop-logic.test.ts. */
-import type { LiveSession, Money, Product, Variant } from './shop-api.ts';
+import type { LiveSession, Product, Variant } from './shop-api.ts';
+
+/** An amount read from a problem's extension members (not part of the typed contract): decimal string and asset. */
+export interface Amount {
+  amount: string;
+  asset: string;
+}
 
 /** The variant a fan gets when none is chosen: the first one in stock, else null. */
 export const firstInStock = (product: Pick<Product, 'variants'>): Variant | null =>
@@ -21,21 +27,6 @@ export function compareDecimal(a: string, b: string): number {
   return ax === bx ? 0 : ax > bx ? 1 : -1;
 }
 
-/** What a variant costs now and what it cost before (null when nothing is crossed out). */
-export function variantPrice(variant: Variant, livePrice?: Money | null): { now: Money; was: Money | null } {
-  const now = livePrice ?? variant.salePrice ?? variant.price;
-  return { now, was: compareDecimal(variant.price.amount, now.amount) > 0 ? variant.price : null };
-}
-
-/** The crossed-out "from" price of a product card: the lowest regular price, when above priceFrom. */
-export function originalFrom(product: Product): Money | null {
-  let lowest: Money | null = null;
-  for (const variant of product.variants) {
-    if (lowest === null || compareDecimal(variant.price.amount, lowest.amount) < 0) lowest = variant.price;
-  }
-  return lowest && compareDecimal(lowest.amount, product.priceFrom.amount) > 0 ? lowest : null;
-}
-
 /** Time left until `endsAt`, split for display; null once it is over (or unreadable). */
 export function timeLeft(endsAt: string, now: number): { days: number; clock: string } | null {
   const left = Math.floor((Date.parse(endsAt) - now) / 1000);
@@ -55,22 +46,16 @@ export function ratePercent(rate: string): string {
   return rest ? `${integer}.${rest}` : integer;
 }
 
-/** The live sessions running now, and the live price of a pinned product (variant-specific or any variant). */
+/** The live sessions running now (the server's flag). */
 export const liveNow = (sessions: LiveSession[]): LiveSession[] =>
   sessions.filter((session) => session.isLive);
 
-export function livePriceOf(sessions: LiveSession[], productId: string, variantId?: string): Money | null {
-  for (const session of liveNow(sessions)) {
-    for (const pin of session.products) {
-      if (
-        pin.productId === productId &&
-        (pin.variantId === null || !variantId || pin.variantId === variantId)
-      )
-        return pin.livePrice;
-    }
-  }
-  return null;
-}
+/** Which sessions are live, as one comparable key: when it changes, the server's prices may have changed. */
+export const liveKey = (sessions: LiveSession[]): string =>
+  liveNow(sessions)
+    .map((session) => session.id)
+    .sort()
+    .join(',');
 
 /** Problem codes of the shop API the widget explains in words. */
 export const KNOWN_PROBLEMS = [
@@ -120,16 +105,16 @@ export interface PriceChange {
   /** Null when the API sent a reason this widget does not know (the code still says which kind). */
   reason: PriceChangeReason | null;
   /** The total the fan was shown (and sent as expectedTotal), null when unknown. */
-  shown: Money | null;
+  shown: Amount | null;
   /** The total the checkout would charge now: what the fan accepts, or not. */
-  total: Money;
+  total: Amount;
   /** Labels of the discounts that no longer apply (code, flash sale, live session). */
   promotions: string[];
 }
 
 const decimal = /^\d{1,30}(\.\d{1,18})?$/;
 
-function moneyOf(value: unknown): Money | null {
+function moneyOf(value: unknown): Amount | null {
   if (typeof value !== 'object' || value === null) return null;
   const { amount, asset } = value as Record<string, unknown>;
   return typeof amount === 'string' &&
@@ -146,7 +131,7 @@ function moneyOf(value: unknown): Money | null {
  */
 export function priceChangeOf(
   error: { status: number; code: string; extensions: Readonly<Record<string, unknown>> },
-  shown: Money | null,
+  shown: Amount | null,
 ): PriceChange | null {
   if (error.status !== 409 || (error.code !== 'promotion_ended' && error.code !== 'price_changed'))
     return null;

@@ -1,7 +1,7 @@
 import { ApiError, announce, formatMoney, locale, type WidgetContext } from '@pcf/widget-kit';
 import { computed, effect, signal } from '@preact/signals';
 import { type Cart, type Category, type LiveSession, type Order, type Product, shopApi } from './shop-api.ts';
-import { appendPage, clubOption, firstInStock, liveNow, rereadsCart } from './shop-logic.ts';
+import { appendPage, clubOption, firstInStock, liveKey, liveNow, rereadsCart } from './shop-logic.ts';
 import { t } from './shop-messages.ts';
 
 export type View =
@@ -43,10 +43,17 @@ export class ShopStore {
   readonly notice = signal<Notice | null>(null);
   /** The clock of every countdown, ticking once a second. */
   readonly now = signal(Date.now());
+  /**
+   * Bumped when the server's prices may have changed (a live session started or ended, a flash sale ended): views
+   * holding a product re-read it. The widget shows the server's prices as they are and computes none.
+   */
+  readonly prices = signal(0);
   private pendingCode: string | null = null;
   /** This page's anonymous viewer id: a fan not signed in is counted once per live session. */
   private readonly viewerId = crypto.randomUUID();
   private readonly ended = new Set<string>();
+  /** The club and live sessions of the last read of them (prices are re-read when the sessions live change). */
+  private liveSeen: { club: string; live: string } | null = null;
   private catalogueRead = 0;
   private cartRead = 0;
 
@@ -147,7 +154,14 @@ export class ShopStore {
 
   async loadLive(): Promise<void> {
     try {
-      this.lives.value = (await shopApi.live(this.context.api, this.club.peek())).data;
+      const club = this.club.peek();
+      const sessions = (await shopApi.live(this.context.api, club)).data;
+      const seen = { club, live: liveKey(sessions) };
+      const before = this.liveSeen;
+      this.liveSeen = seen;
+      this.lives.value = sessions;
+      // A session of this club that started or ended changes the prices the server shows: read them again.
+      if (before?.club === club && before.live !== seen.live) this.pricesChanged();
     } catch {
       // the banner is optional: keep the last known sessions
     }
@@ -175,20 +189,29 @@ export class ShopStore {
     return false;
   }
 
-  /** Adds to the cart (the first in-stock variant when none is given), then tells the host. */
+  /**
+   * Adds to the cart, then tells the host. Without a variant the server picks a product's only one; for a product
+   * with several (422 variant_required) a host's call gets the first in-stock variant, as the SDK documents.
+   */
   async addToCart(productId: string, quantity: number, variantId?: string): Promise<Cart> {
-    let chosen = variantId;
+    let chosen = variantId ?? null;
     let name = this.products.peek()?.find((product) => product.id === productId)?.name;
-    if (!chosen) {
+    let cart: Cart;
+    try {
+      cart = await shopApi.add(this.context.api, productId, chosen, quantity);
+    } catch (error) {
+      if (chosen !== null || !(error instanceof ApiError) || error.code !== 'variant_required') throw error;
       const product = await shopApi.product(this.context.api, productId, locale.peek());
       name = product.name;
-      chosen = firstInStock(product)?.id;
-      if (!chosen) throw outOfStock(product.name);
+      chosen = firstInStock(product)?.id ?? null;
+      if (chosen === null) throw outOfStock(product.name);
+      cart = await shopApi.add(this.context.api, productId, chosen, quantity);
     }
-    const cart = await shopApi.add(this.context.api, productId, chosen, quantity);
     this.setCart(cart);
     this.context.bridge.emit('PRODUCT_ADDED_TO_CART', { productId, cartCount: cart.count });
-    const line = cart.items.find((item) => item.variantId === chosen);
+    const line =
+      cart.items.find((item) => item.variantId === chosen) ??
+      cart.items.find((item) => item.productId === productId);
     announce(t('added', { name: line?.name ?? name ?? '', count: cart.count }));
     return cart;
   }
@@ -269,6 +292,12 @@ export class ShopStore {
   promotionEnded(promotionId: string): void {
     if (this.ended.has(promotionId)) return;
     this.ended.add(promotionId);
+    this.pricesChanged();
+  }
+
+  /** Re-reads what shows prices (catalogue, open product, cart) from the server. */
+  private pricesChanged(): void {
+    this.prices.value += 1;
     void this.loadCatalogue().catch(() => undefined);
     if (this.signedIn) void this.loadCart().catch(() => undefined);
   }

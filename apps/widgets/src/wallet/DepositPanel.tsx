@@ -1,6 +1,7 @@
 import { ApiError, Button, formatMoney, locale, SelectField, TextField, useWidget } from '@pcf/widget-kit';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { readAmount } from './amount-input.ts';
+import { DepositWatch } from './deposit-watch.ts';
 import { Panel } from './Panel.tsx';
 import { ASSETS, type Deposit, walletApi } from './wallet-api.ts';
 import { hasMessage, t } from './wallet-messages.ts';
@@ -45,25 +46,27 @@ export function DepositPanel({ store }: { store: WalletStore }) {
   const [timedOut, setTimedOut] = useState(false);
 
   const pendingId = deposit?.status === 'pending' ? deposit.id : null;
+  const watch = useRef<DepositWatch<Deposit> | null>(null);
   useEffect(() => {
     if (pendingId === null) return;
-    let polls = 0;
-    const timer = setInterval(async () => {
-      polls += 1;
-      if (polls > MAX_POLLS) {
-        clearInterval(timer);
-        setTimedOut(true);
-        return;
-      }
-      const latest = await walletApi.depositStatus(api, pendingId).catch(() => null);
-      if (latest && latest.status !== 'pending') {
-        clearInterval(timer);
-        setDeposit(latest);
-        void store.refresh().catch(() => undefined);
-      }
-    }, POLL_MS);
-    return () => clearInterval(timer);
+    const current = new DepositWatch<Deposit>(
+      () => walletApi.depositStatus(api, pendingId),
+      {
+        settled: (latest) => {
+          setDeposit(latest);
+          void store.refresh().catch(() => undefined);
+        },
+        timedOut: () => setTimedOut(true),
+      },
+      { intervalMs: POLL_MS, maxPolls: MAX_POLLS },
+    );
+    watch.current = current;
+    current.start();
+    return () => current.stop();
   }, [pendingId, api, store]);
+  // The wallet stream saw the balance change: the deposit's status is read now, not up to a second later.
+  const revision = store.revision.value;
+  useEffect(() => watch.current?.nudge(), [revision]);
 
   const submit = async (event: Event) => {
     event.preventDefault();

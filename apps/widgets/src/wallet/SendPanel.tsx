@@ -2,6 +2,7 @@ import { Button, ConfirmStep, formatMoney, locale, SelectField, TextField, useWi
 import { useState } from 'preact/hooks';
 import { readAmount } from './amount-input.ts';
 import { Panel } from './Panel.tsx';
+import { lookupRecipient, type Recipient, recipientText } from './recipient.ts';
 import { sendErrorMessage } from './send-error.ts';
 import { ASSETS, type SendRequest, walletApi } from './wallet-api.ts';
 import { t } from './wallet-messages.ts';
@@ -9,36 +10,56 @@ import type { WalletStore } from './wallet-store.ts';
 
 type Step =
   | { name: 'form' }
-  | { name: 'confirm'; request: SendRequest; idempotencyKey: string }
+  | { name: 'confirm'; request: SendRequest; recipient: Recipient; idempotencyKey: string }
   | { name: 'done'; request: SendRequest; recipient: string };
 
-/** Send money to another fan: form, confirmation step, then success or a clear error. */
+/**
+ * Send money to another fan: form, then the recipient is looked up (an unknown one is reported on the form), then
+ * a confirmation step naming them ("Léa Martin (@lea-martin)"), then success or a clear error. A payment link
+ * (/pay/@handle) opens it filled in.
+ */
 export function SendPanel({ store }: { store: WalletStore }) {
   const { api } = useWidget();
-  const [to, setTo] = useState('');
-  const [input, setInput] = useState('');
-  const [asset, setAsset] = useState('EUR');
-  const [note, setNote] = useState('');
+  const [draft] = useState(() => store.takeSendDraft());
+  const [to, setTo] = useState(draft?.to ?? '');
+  const [input, setInput] = useState(draft?.amount ?? '');
+  const [asset, setAsset] = useState(draft?.asset ?? 'EUR');
+  const [note, setNote] = useState(draft?.note ?? '');
   const [amountError, setAmountError] = useState<string | null>(null);
+  const [toError, setToError] = useState<string | null>(null);
   const [step, setStep] = useState<Step>({ name: 'form' });
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
   const current = locale.value;
   const available = store.balance.value?.assets.find((row) => row.asset === asset)?.available;
 
-  const review = (event: Event) => {
+  const review = async (event: Event) => {
     event.preventDefault();
     const read = readAmount(input, asset);
-    if ('error' in read) return setAmountError(read.error);
-    setAmountError(null);
+    setAmountError('error' in read ? read.error : null);
+    setToError(null);
     setFailure(null);
-    const request: SendRequest = {
-      to: to.trim(),
-      amount: read.amount,
-      asset,
-      ...(note.trim() ? { note: note.trim() } : {}),
-    };
-    setStep({ name: 'confirm', request, idempotencyKey: crypto.randomUUID() });
+    if ('error' in read) return;
+    setBusy(true);
+    try {
+      const recipient = await lookupRecipient(api, to.trim());
+      const request: SendRequest = {
+        // The id of the person the fan confirms, so the send pays exactly them.
+        to: recipient.id,
+        amount: read.amount,
+        asset,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      };
+      setStep({ name: 'confirm', request, recipient, idempotencyKey: crypto.randomUUID() });
+    } catch (error) {
+      const { code, message } = sendErrorMessage(error);
+      // The lookup's only validation failure is the fan naming themselves (the query itself is checked here).
+      if (code === 'validation_failed') setToError(t('sendToSelf'));
+      else if (code === 'recipient_not_found') setToError(message);
+      else setFailure({ code, message });
+    } finally {
+      setBusy(false);
+    }
   };
 
   const confirm = async () => {
@@ -47,9 +68,11 @@ export function SendPanel({ store }: { store: WalletStore }) {
     setFailure(null);
     try {
       const result = await walletApi.send(api, step.request, step.idempotencyKey);
-      const counterparty = result.counterparty as { name?: unknown } | null | undefined;
-      const recipient = typeof counterparty?.name === 'string' ? counterparty.name : step.request.to;
-      setStep({ name: 'done', request: step.request, recipient });
+      setStep({
+        name: 'done',
+        request: step.request,
+        recipient: result.counterparty?.name ?? recipientText(step.recipient),
+      });
       void store.refresh().catch(() => undefined);
     } catch (error) {
       setFailure(sendErrorMessage(error));
@@ -84,7 +107,7 @@ export function SendPanel({ store }: { store: WalletStore }) {
   if (step.name === 'confirm') {
     const { request } = step;
     const rows: [string, string][] = [
-      [t('to'), request.to],
+      [t('to'), recipientText(step.recipient)],
       [t('amount'), formatMoney(request.amount, request.asset, current)],
     ];
     if (request.note) rows.push([t('note'), request.note]);
@@ -121,6 +144,7 @@ export function SendPanel({ store }: { store: WalletStore }) {
           spellcheck={false}
           required
           maxLength={254}
+          error={toError}
           testId="send-to"
         />
         <div class="pcf-inline-fields">
@@ -144,7 +168,12 @@ export function SendPanel({ store }: { store: WalletStore }) {
           />
         </div>
         <TextField label={t('note')} value={note} onValue={setNote} maxLength={140} testId="send-note" />
-        <Button type="submit" testId="send-submit">
+        {failure && (
+          <p class="pcf-form-error" role="alert" data-testid="send-error" data-code={failure.code}>
+            {failure.message}
+          </p>
+        )}
+        <Button type="submit" busy={busy} testId="send-submit">
           {t('sendReview')}
         </Button>
       </form>

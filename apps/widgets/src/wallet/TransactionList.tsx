@@ -11,6 +11,7 @@ import {
   useWidget,
 } from '@pcf/widget-kit';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { describeActivity } from './activity-label.ts';
 import { type Transaction, walletApi } from './wallet-api.ts';
 import { hasMessage, t } from './wallet-messages.ts';
 import type { WalletStore } from './wallet-store.ts';
@@ -24,9 +25,8 @@ interface History {
 
 function TransactionItem({ tx }: { tx: Transaction }) {
   const current = locale.value;
-  const typeKey = `type.${tx.type}`;
   const statusKey = `status.${tx.status}`;
-  const title = hasMessage(typeKey) ? t(typeKey) : tx.type;
+  const { title, detail } = describeActivity(tx);
   return (
     <li
       class={`pcf-tx pcf-tx--${tx.status}`}
@@ -38,8 +38,13 @@ function TransactionItem({ tx }: { tx: Transaction }) {
       <span class="pcf-tx-main">
         <span class="pcf-tx-title">
           {title}
-          {tx.counterparty && <span class="pcf-muted"> · {tx.counterparty.name}</span>}
+          {detail && <span class="pcf-muted"> · {detail}</span>}
         </span>
+        {tx.note && (
+          <q class="pcf-tx-note" data-testid="tx-note">
+            {tx.note}
+          </q>
+        )}
         <span class="pcf-muted">
           {formatDateTime(tx.createdAt, current)}
           {tx.status !== 'completed' && hasMessage(statusKey) && ` · ${t(statusKey)}`}

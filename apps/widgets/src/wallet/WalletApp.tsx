@@ -1,4 +1,4 @@
-import { Button, ErrorState, SignInForm, Skeleton, tc, useWidget } from '@pcf/widget-kit';
+import { AccountStatus, ErrorState, SignInForm, Skeleton, useWidget } from '@pcf/widget-kit';
 import { ActionBar } from './ActionBar.tsx';
 import { BalanceSummary } from './BalanceSummary.tsx';
 import { DepositPanel } from './DepositPanel.tsx';
@@ -10,7 +10,7 @@ import type { WalletStore } from './wallet-store.ts';
 
 /** The wallet widget: sign-in when no fan is signed in, else balances, actions and history. */
 export function WalletApp({ state: store }: { state: WalletStore }) {
-  const { session, bridge } = useWidget();
+  const { session } = useWidget();
   if (session.token.value === null) {
     return (
       <div class="pcf-card">
@@ -22,18 +22,12 @@ export function WalletApp({ state: store }: { state: WalletStore }) {
   const balance = store.balance.value;
   const loadError = store.loadError.value;
   const panel = store.panel.value;
-  const signOut = async () => {
-    await session.signOut();
-    bridge.emit('WIDGET_ACTION', { action: 'signedOut' });
-  };
   return (
     <>
       <section class="pcf-card" aria-labelledby="pcf-wallet-title">
         <div class="pcf-wallet-head">
           <h1 id="pcf-wallet-title">{t('title')}</h1>
-          <Button variant="ghost" testId="signout" onClick={signOut}>
-            {tc('signOut')}
-          </Button>
+          <AccountStatus />
         </div>
         {balance ? (
           <BalanceSummary balance={balance} />

@@ -4,6 +4,7 @@ import {
   followEventStream,
   formatMoney,
   locale,
+  type PayIntent,
   type WidgetContext,
 } from '@pcf/widget-kit';
 import { computed, effect, signal } from '@preact/signals';
@@ -11,6 +12,14 @@ import { balanceEvent, type WalletBalance, walletApi } from './wallet-api.ts';
 import { t } from './wallet-messages.ts';
 
 export type Panel = 'deposit' | 'send' | 'receive' | null;
+
+/** A send to fill in (from a payment link); the fan reviews and confirms it. */
+export interface SendDraft {
+  to: string;
+  amount?: string;
+  asset?: string;
+  note?: string;
+}
 
 /**
  * The signed-in fan's wallet: the balance as last read from the API (never from the host), kept live by the
@@ -27,8 +36,18 @@ export class WalletStore {
   /** The last balance event the host heard. */
   private told: string | null = null;
   private reads = 0;
+  private sendDraft: SendDraft | null;
 
-  constructor(private readonly context: WidgetContext) {
+  /** `pay`: the payment link that opened the widget, if any — its send opens once the fan is signed in. */
+  constructor(
+    private readonly context: WidgetContext,
+    pay: PayIntent | null = null,
+  ) {
+    this.sendDraft = pay && {
+      to: pay.to,
+      ...(pay.amount ? { amount: pay.amount } : {}),
+      ...(pay.asset ? { asset: pay.asset } : {}),
+    };
     const signedIn = computed(() => context.session.token.value !== null);
     effect(() => {
       if (!signedIn.value) {
@@ -36,6 +55,7 @@ export class WalletStore {
         return;
       }
       const stop = new AbortController();
+      if (this.sendDraft) this.panel.value = 'send';
       void this.refresh().catch(() => undefined);
       void followEventStream(
         context.api,
@@ -51,6 +71,13 @@ export class WalletStore {
     effect(() => {
       if (context.consent.granted.value === true) this.tellHost();
     });
+  }
+
+  /** The send to fill in, once (the send panel takes it when it opens). */
+  takeSendDraft(): SendDraft | null {
+    const draft = this.sendDraft;
+    this.sendDraft = null;
+    return draft;
   }
 
   /** Re-reads the balance from the API; the newest read wins if several overlap. */

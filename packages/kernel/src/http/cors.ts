@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { TtlCache } from '../ttl-cache.ts';
 
@@ -6,35 +7,31 @@ export interface OriginPolicy {
   isAllowedOrigin(origin: string): Promise<boolean>;
 }
 
-const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOW_HEADERS = 'authorization, content-type, idempotency-key, x-request-id';
-const EXPOSE_HEADERS = 'x-request-id, retry-after, idempotent-replayed, location';
-
-export function registerCors(app: FastifyInstance, platformOrigin: string, policy: OriginPolicy): void {
-  const allowed = async (origin: string | undefined): Promise<boolean> =>
-    origin !== undefined && (origin === platformOrigin || (await policy.isAllowedOrigin(origin)));
-
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('vary', 'Origin');
-    const origin = request.headers.origin;
-    if (origin === undefined) return done();
-    allowed(origin).then((ok) => {
-      if (ok)
-        reply.headers({
-          'access-control-allow-origin': origin,
-          'access-control-expose-headers': EXPOSE_HEADERS,
-        });
-      done();
-    }, done);
-  });
-
-  app.options('*', { schema: { hide: true } }, async (request, reply) => {
-    if (await allowed(request.headers.origin)) {
-      reply.header('access-control-allow-methods', ALLOW_METHODS);
-      reply.header('access-control-allow-headers', ALLOW_HEADERS);
-      reply.header('access-control-max-age', '600');
-    }
-    return reply.code(204).send();
+/**
+ * CORS through @fastify/cors: an allowed origin (the platform's own or one an active publishable key lists) is
+ * reflected in `Access-Control-Allow-Origin` and may preflight; any other origin gets no CORS header at all (its
+ * preflight answers 404 problem+json). Preflights are answered in the onRequest hook, before authentication.
+ */
+export async function registerCors(
+  app: FastifyInstance,
+  platformOrigin: string,
+  policy: OriginPolicy,
+): Promise<void> {
+  await app.register(cors, {
+    origin: (origin, callback) => {
+      if (origin === undefined) return callback(null, false);
+      if (origin === platformOrigin) return callback(null, true);
+      policy.isAllowedOrigin(origin).then(
+        (allowed) => callback(null, allowed),
+        (error: Error) => callback(error, false),
+      );
+    },
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location'],
+    maxAge: 600,
+    // A preflight without Access-Control-Request-Method is still answered 204, as before.
+    strictPreflight: false,
   });
 }
 

@@ -99,7 +99,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
 
   app.decorateRequest('idempotency', null);
 
-  app.addHook('preHandler', async (request, reply) => {
+  const claim = async (request: FastifyRequest, reply: FastifyReply) => {
     const mode = request.routeOptions.config.idempotency;
     if (!mode) return;
     const header = request.headers['idempotency-key'];
@@ -159,9 +159,9 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const complete = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = null;
@@ -177,7 +177,19 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       type: String(reply.getHeader('content-type') ?? ''),
     });
     return payload;
+  };
+
+  // Only the routes that declare `config.idempotency` get the hooks: the others pay nothing per request.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotency) return;
+    route.preHandler = [...hooksOf(route.preHandler), claim];
+    route.onSend = [...hooksOf(route.onSend), complete];
   });
+}
+
+function hooksOf<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** Deletes keys older than the retention; run periodically. */

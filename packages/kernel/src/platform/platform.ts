@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { SecretKeyResolver } from '../auth/auth-plugin.ts';
 import { registerAuthentication } from '../auth/auth-plugin.ts';
 import { SessionCheck, type SessionStatusSource } from '../auth/session-check.ts';
@@ -8,7 +9,7 @@ import { type Config, ConfigError, type ServiceName } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { type Broadcaster, MemoryBroadcaster, RedisBroadcaster } from '../events/broadcaster.ts';
 import { idempotentSubscription } from '../events/consumer.ts';
-import type { EventBus } from '../events/event.ts';
+import type { DomainEvent, EventBus } from '../events/event.ts';
 import { MemoryEventBus } from '../events/memory-bus.ts';
 import { Outbox } from '../events/outbox.ts';
 import { RedisEventBus } from '../events/redis-bus.ts';
@@ -19,11 +20,12 @@ import type { OriginPolicy } from '../http/cors.ts';
 import { cachedOriginPolicy, registerCors } from '../http/cors.ts';
 import { purgeIdempotencyKeys, registerIdempotency } from '../http/idempotency.ts';
 import { requireServiceToken } from '../http/internal-guard.ts';
+import { registerLoadShedding } from '../http/load-shedding.ts';
 import { Metrics } from '../http/metrics.ts';
 import { INTERNAL_PREFIX, registerOpenApi } from '../http/openapi.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from '../http/rate-limit.ts';
-import { registerIpRateLimit, userRateLimiter } from '../http/rate-limit-hooks.ts';
 import { RedisRateLimitStore } from '../http/redis-rate-limit.ts';
+import { registerRequestRateLimits } from '../http/request-rate-limits.ts';
 import type { ServiceContext, ServiceInstance, ServiceModule } from '../service.ts';
 import { openDatabases } from './databases.ts';
 import { registerHealth } from './health.ts';
@@ -74,11 +76,15 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       `PCF_SERVICES selects no available service (available: ${catalogue.map((m) => m.name).join(', ')})`,
     );
   }
+  const ports = new Ports(config, catalogue);
+  ports.checkDependencies(modules);
   const app = createHttpApp(config);
   const metrics = new Metrics();
   const databases = await openDatabases(config, modules);
-  const rateLimits: RateLimitStore = config.redisUrl
-    ? new RedisRateLimitStore(config.redisUrl, `${config.redisPrefix}rl:`)
+  // One Redis connection for the request limiter and the services' own counters (ctx.rateLimits).
+  const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
+  const rateLimits: RateLimitStore = rateLimitRedis
+    ? new RedisRateLimitStore(rateLimitRedis, `${config.redisPrefix}rl:`)
     : new MemoryRateLimitStore();
   const bus: EventBus = config.redisUrl
     ? new RedisEventBus({
@@ -90,10 +96,11 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const broadcaster: Broadcaster = config.redisUrl
     ? new RedisBroadcaster(config.redisUrl, `${config.redisPrefix}fanout:`)
     : new MemoryBroadcaster();
-  const ports = new Ports(config, catalogue);
   const observer = {
     processed: (event: { occurredAt: string }, consumer: string) =>
       metrics.eventLag.observe({ consumer }, (Date.now() - Date.parse(event.occurredAt)) / 1000),
+    rejected: (event: DomainEvent, consumer: string, problems: string[]) =>
+      app.log.error({ event, consumer, problems }, 'event payload does not match its topic; skipped'),
   };
 
   const running: RunningService[] = [];
@@ -113,7 +120,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
         relay.wake();
         return result;
       },
-      ports,
+      ports: ports.for(module),
       rateLimits,
       broadcaster,
       selfRequest: async ({ method, url, headers, body }) => {
@@ -152,10 +159,19 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
 
   metrics.register(app, { token: config.metricsToken });
   await registerOpenApi(app, config.publicUrl);
-  registerCors(app, new URL(config.publicUrl).origin, cachedOriginPolicy(identity));
-  const limits = { perIpPerMinute: config.rateLimitPerIp, perUserPerMinute: config.rateLimitPerUser };
-  registerIpRateLimit(app, rateLimits, limits);
-  registerAuthentication(app, new TokenVerifier(identity), identity, userRateLimiter(rateLimits, limits), {
+  await registerLoadShedding(app, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    maxHeapUsedBytes: config.maxHeapUsedBytes,
+  });
+  await registerCors(app, new URL(config.publicUrl).origin, cachedOriginPolicy(identity));
+  // Before authentication: the per-IP budget is spent before a token is verified.
+  const perCaller = await registerRequestRateLimits(app, {
+    perIpPerMinute: config.rateLimitPerIp,
+    perUserPerMinute: config.rateLimitPerUser,
+    redis: rateLimitRedis,
+    keyPrefix: `${config.redisPrefix}rl:`,
+  });
+  registerAuthentication(app, new TokenVerifier(identity), identity, perCaller, {
     sessions: new SessionCheck(identity, config.sessionCheckSeconds * 1000),
     platformOrigin: new URL(config.publicUrl).origin,
   });
@@ -236,6 +252,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       for (const { instance } of running) await instance.stop?.();
       await broadcaster.close();
       await rateLimits.close();
+      await rateLimitRedis?.quit();
       for (const db of databases.all) await db.close();
     },
   };

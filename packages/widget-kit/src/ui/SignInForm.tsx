@@ -27,8 +27,41 @@ function problemMessage(error: unknown): string {
   }
 }
 
-/** Email + password sign-in inside the widget, with a sign-up tab; tokens stay in memory. */
+/**
+ * A partner's user whose partner-backend session ended (the host dropped its token, or it could not be renewed):
+ * they have no PaieCashFan password, so instead of our form they are sent back to the partner's sign-in, and may
+ * ask the host page for a new token.
+ */
+function PartnerSignedOut() {
+  const { session, key } = useWidget();
+  const [busy, setBusy] = useState(false);
+  const partner = key.partnerName;
+  const retry = async () => {
+    setBusy(true);
+    await session.askHostForToken();
+    setBusy(false);
+  };
+  return (
+    <section class="pcf-signin" data-testid="partner-signed-out" aria-labelledby="pcf-partner-title">
+      <h2 id="pcf-partner-title">{tc('partnerSignedOutTitle', { partner })}</h2>
+      <p class="pcf-muted">{tc('partnerSignedOut', { partner })}</p>
+      <Button variant="secondary" busy={busy} onClick={retry} testId="partner-reconnect">
+        {tc('partnerReconnect')}
+      </Button>
+    </section>
+  );
+}
+
+/**
+ * Email + password sign-in inside the widget, with a sign-up tab; tokens stay in memory. For a partner's user
+ * (the host gave a partner-backend session before), the way back through the partner instead.
+ */
 export function SignInForm() {
+  const { session } = useWidget();
+  return session.viaHost.value ? <PartnerSignedOut /> : <FanSignInForm />;
+}
+
+function FanSignInForm() {
   const { session, bridge } = useWidget();
   const [mode, setMode] = useState<Mode>('signin');
   const [email, setEmail] = useState('');
