@@ -6,6 +6,7 @@ export * from './config.ts';
 export { DataDirectoryInUseError } from './db/data-dir-lock.ts';
 export * from './db/database.ts';
 export * from './db/migrate.ts';
+export { KeyedMutex } from './db/mutex.ts';
 export { PgliteDatabase } from './db/pglite.ts';
 export { PostgresDatabase, quoteIdent } from './db/postgres.ts';
 export * from './define-service.ts';

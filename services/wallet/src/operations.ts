@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isUniqueViolation, type Queryable, UnprocessableError } from '@pcf/kernel';
+import { isUniqueViolation, KeyedMutex, type Queryable, UnprocessableError } from '@pcf/kernel';
 import { type LedgerRepository, OPERATIONS_KEY } from './ledger.repository.ts';
 import type { BalanceChange } from './ledger.service.ts';
 import { keyReused } from './wallet.errors.ts';
@@ -15,6 +15,9 @@ export interface OperationOutcome<T> {
  * A failed operation stores nothing, so it may be retried.
  */
 export class Operations {
+  /** One-statement operations of one scope (e.g. one payer's sends) queue here, one at a time, see runAtomic. */
+  readonly #queues = new KeyedMutex();
+
   constructor(
     private readonly repository: LedgerRepository,
     private readonly transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
@@ -28,6 +31,9 @@ export class Operations {
    * statement fail with nothing written; then the stored result is replayed (or the key refused if the request
    * differs). A statement refused for insufficient funds is also checked against a stored result first: a replay of
    * a send that succeeded earlier must not be judged against today's balance. A failure stores nothing.
+   * Statements of one scope run one at a time in this process: they would serialise on the account's row lock
+   * anyway, and queued here they hold one pooled connection instead of all of them (a burst of one payer's sends
+   * would otherwise starve every other request of connections).
    */
   async runAtomic<T>(
     scope: string,
@@ -37,7 +43,7 @@ export class Operations {
   ): Promise<T> {
     const hash = requestHash(request);
     try {
-      const done = await post({ scope, key, requestHash: hash });
+      const done = await this.#queues.run(scope, () => post({ scope, key, requestHash: hash }));
       this.onCommitted(done.changes);
       return done.result;
     } catch (error) {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { UnavailableError } from '../errors.ts';
 import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 
 // Return NUMERIC and INT8 as strings (PGlite does the same for NUMERIC); callers convert to bigint.
@@ -9,6 +10,18 @@ export interface PostgresOptions {
   /** Role every pooled connection switches to (SET ROLE), limiting it to its own schema. */
   role?: string;
   applicationName?: string;
+  /** How long a query waits for a pooled connection before failing with 503 `database_busy` (ms; default 10,000). */
+  connectTimeoutMs?: number;
+}
+
+/** pg-pool's error when no connection freed up within connectionTimeoutMillis. */
+const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/** A pool exhausted for longer than its timeout is an overload, answered 503 (retry later), not a server fault. */
+function poolError(error: unknown): unknown {
+  return error instanceof Error && error.message === POOL_TIMEOUT
+    ? new UnavailableError('The database is busy; try again shortly', 'database_busy')
+    : error;
 }
 
 export class PostgresDatabase implements Database {
@@ -21,7 +34,7 @@ export class PostgresDatabase implements Database {
       connectionString: url,
       max: options.max,
       application_name: options.applicationName ?? 'paiecashfan',
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       // Every connection starts as the service's role (like SET ROLE), before any query runs.
       ...(options.role ? { options: `-c role=${quoteIdent(options.role).slice(1, -1)}` } : {}),
     });
@@ -31,12 +44,16 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const result = await this.#pool.query(sql, [...params]);
+    const result = await this.#pool.query(sql, [...params]).catch((error: unknown) => {
+      throw poolError(error);
+    });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    const client = await this.#pool.connect().catch((error: unknown) => {
+      throw poolError(error);
+    });
     try {
       await client.query('BEGIN');
       const tx: Queryable = {
