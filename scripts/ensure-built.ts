@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPgliteTemplate } from './build-pglite-template.ts';
 import { buildServer, SERVER_BUNDLE } from './build-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -68,12 +69,17 @@ export async function ensureServerBuilt(): Promise<void> {
   await buildServer();
 }
 
-/** Vitest global setup (PCF_SKIP_BUILD=1 skips it, e.g. while iterating on back-end tests only). */
-export default function setup(): void {
+/**
+ * Vitest global setup: the embedded database template, then the front-end (PCF_SKIP_BUILD=1 skips the front-end,
+ * e.g. while iterating on back-end tests only).
+ */
+export default async function setup(): Promise<void> {
+  await buildPgliteTemplate();
   if (process.env.PCF_SKIP_BUILD !== '1') ensureBuilt();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   ensureBuilt();
   await ensureServerBuilt();
+  await buildPgliteTemplate();
 }

@@ -35,6 +35,15 @@
   for (const el of document.querySelectorAll('.origin')) el.textContent = origin;
   for (const el of document.querySelectorAll('.pk')) el.textContent = apiKey;
   const state = { locale: 'fr', theme: 'auto' };
+  // The page's own theme: `auto` is resolved here, following the system's colour scheme as it changes (demo.css
+  // writes each palette once, for dark and light). The widgets resolve `auto` themselves.
+  const prefersDark = window.matchMedia('(prefers-color-scheme: dark)');
+  const applyTheme = () => {
+    const dark = state.theme === 'auto' ? prefersDark.matches : state.theme === 'dark';
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  };
+  prefersDark.addEventListener('change', applyTheme);
+  applyTheme();
   // A plain iframe takes its language and theme from its URL (it has no SDK to tell it).
   const iframe = document.getElementById('plain-iframe');
   const showPlainIframe = () => {
@@ -114,7 +123,7 @@
   });
   document.getElementById('theme').addEventListener('change', (event) => {
     state.theme = event.target.value;
-    document.documentElement.dataset.theme = state.theme;
+    applyTheme();
     updateWidgets();
     showPlainIframe();
   });

@@ -33,6 +33,8 @@ export interface GeneratedMeasurement extends Measurement {
   statusCodes: Record<string, number>;
   /** Responses that had `expectStatus`, warm-up included. */
   succeeded: number;
+  /** The slowest response of the warm-up and the measured run (ms). */
+  slowestMs: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function measureGenerated(
     durationSeconds: result.duration,
     statusCodes,
     succeeded: statusCodes[String(scenario.expectStatus)] ?? 0,
+    slowestMs: Math.max(result.latency.max, warmup?.latency.max ?? 0),
   };
 }
 

@@ -78,6 +78,21 @@ describe.skipIf(!chromiumAvailable)('the demo at every address the server prints
     });
   }
 
+  it('the demo page resolves theme "auto" to the colour scheme the system prefers, and follows its changes', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/demo`);
+    const theme = () => page.locator('html').getAttribute('data-theme');
+    await expect.poll(theme).toBe('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    await page.locator('#theme').selectOption('light');
+    await expect.poll(theme).toBe('light');
+    await page.locator('#theme').selectOption('auto');
+    await expect.poll(theme).toBe('dark');
+    await context.close();
+  });
+
   it('a payment link /pay/@handle names who is paid and opens the send filled in once the payer signs in', async () => {
     const base = `http://localhost:${port}`;
     const signup = async (name: string) => {

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import proxyAddr from '@fastify/proxy-addr';
 
 export const SERVICE_NAMES = ['identity', 'wallet', 'shop', 'tickets', 'esim', 'social', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Where the embedded database (PGlite) keeps its files inside the data directory. */
+export function embeddedDatabaseDir(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'pglite');
+}
 
 export interface Config {
   port: number;
@@ -47,7 +52,6 @@ export interface Config {
   widgetSessionTtlSeconds: number;
   /** How long an "active" answer about a token's session is trusted before identity is asked again (0: always ask). */
   sessionCheckSeconds: number;
-  idempotencyTtlHours: number;
   shutdownTimeoutMs: number;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -137,7 +141,6 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     refreshTokenTtlSeconds: integer(read, 'PCF_REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
     widgetSessionTtlSeconds: integer(read, 'PCF_WIDGET_SESSION_TTL', 900, 30, 900),
     sessionCheckSeconds: integer(read, 'PCF_SESSION_CHECK_SECONDS', 5, 0, 60),
-    idempotencyTtlHours: integer(read, 'PCF_IDEMPOTENCY_TTL_HOURS', 48, 24, 24 * 30),
     shutdownTimeoutMs: integer(read, 'PCF_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     adminEmail: read('PCF_ADMIN_EMAIL'),
     adminPassword: read('PCF_ADMIN_PASSWORD'),

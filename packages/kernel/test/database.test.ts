@@ -32,6 +32,7 @@ describe.each(testBackends())('database on $name', (backend) => {
     const { db } = await fresh();
     expect(await migrate(db, { schema: 'probe', migrationsDir: FIXTURES })).toEqual([
       'k001_kernel_tables',
+      'k002_idempotent_operations',
       '001_things.sql',
       '002_more.sql',
     ]);
@@ -105,7 +106,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL server specifics', (
       const results = await Promise.all(
         handles.map((db) => migrate(db, { schema: 'probe', migrationsDir: FIXTURES })),
       );
-      expect(results.flat().sort()).toEqual(['001_things.sql', '002_more.sql', 'k001_kernel_tables']);
+      expect(results.flat().sort()).toEqual([
+        '001_things.sql',
+        '002_more.sql',
+        'k001_kernel_tables',
+        'k002_idempotent_operations',
+      ]);
       const rows = await handles[0]!.query('SELECT id FROM probe.things');
       expect(rows.rowCount).toBe(2);
     } finally {

@@ -57,8 +57,9 @@ export function demoOrigins(origins: string[]): string[] {
 export async function seedIdentityDemo(deps: DemoSeedDeps): Promise<string[]> {
   const lines: string[] = [];
   const origins = demoOrigins(deps.origins);
-  const passwordHash = await hashPassword(deps.password);
   await seedOnce(deps.db, 'identity', 'identity-demo-v1', async (tx) => {
+    // Hashed only when the seed runs: argon2 costs a noticeable part of a restart otherwise.
+    const passwordHash = await hashPassword(deps.password);
     await deps.identity.createUser(
       { email: DEMO_FAN_EMAIL, passwordHash, displayName: 'Léa Martin', role: 'fan', partnerId: null },
       tx,

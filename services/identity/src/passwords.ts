@@ -1,12 +1,13 @@
-import { hash, verify } from '@node-rs/argon2';
+/** Loaded at the first hash or verification, not at start-up. */
+const argon2 = () => import('@node-rs/argon2');
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 let dummyHash: Promise<string> | undefined;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, OPTIONS);
 }
 
 /** Verifies against the stored hash, or against a throwaway hash when there is none (same cost either way). */
@@ -14,8 +15,8 @@ export async function verifyPassword(
   storedHash: string | null | undefined,
   password: string,
 ): Promise<boolean> {
-  dummyHash ??= hash('not-a-real-password-0000', OPTIONS);
+  dummyHash ??= hashPassword('not-a-real-password-0000');
   const target = storedHash ?? (await dummyHash);
-  const ok = await verify(target, password).catch(() => false);
+  const ok = await (await argon2()).verify(target, password).catch(() => false);
   return ok && storedHash !== null && storedHash !== undefined;
 }

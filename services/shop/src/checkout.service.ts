@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainError, Outbox, Queryable } from '@pcf/kernel';
+import {
+  type DomainError,
+  IdempotentOperations,
+  type OperationKey,
+  type Outbox,
+  type Queryable,
+} from '@pcf/kernel';
 import {
   PaymentSaga,
   type PaymentSagaFailure,
@@ -45,6 +51,9 @@ export const walletKeys = (orderId: string) => ({
   cashback: `cashback:${orderId}`,
 });
 
+/** The idempotency scope of a fan's checkouts (their Idempotency-Keys, in the kernel's shop.idempotency_keys). */
+const checkoutScope = (userId: string) => `checkout:${userId}`;
+
 /** Inside the reservation: a promotion's budget was taken by a concurrent order after this cart was priced. */
 class BudgetTaken extends Error {
   constructor(readonly promotion: LostPromotion) {
@@ -63,8 +72,10 @@ class BudgetTaken extends Error {
  */
 export class CheckoutService {
   readonly #saga: PaymentSaga;
+  readonly #idempotency: IdempotentOperations;
 
   constructor(private readonly deps: CheckoutDeps) {
+    this.#idempotency = new IdempotentOperations({ schema: 'shop', transaction: deps.transaction });
     this.#saga = new PaymentSaga({
       keyPrefix: 'shop:order',
       merchant: 'shop',
@@ -77,123 +88,126 @@ export class CheckoutService {
   }
 
   /**
-   * Places and pays the fan's cart of this club. `expectedTotal` (decimal EUR string) is the total the fan was
-   * shown: any other total answers 409 (see price-check.ts) before anything is reserved; without it, only a
-   * discount code of the cart that no longer applies does. Throws out_of_stock / promotion_ended (409), empty_cart /
-   * insufficient_funds (422), wallet_unavailable (503); a refusal charges and keeps nothing.
+   * Places and pays the fan's cart of this club, once per Idempotency-Key: the key is claimed in the reservation's
+   * transaction with the order's id (kernel IdempotentOperations). A retry with the same key and request finishes
+   * and returns that order (a concurrent one waits for the reservation, then drives the same saga); the same key
+   * with another club or expectedTotal throws 422 idempotency_key_reused. A refused checkout keeps nothing, its key
+   * included (a failed order frees it, see #release), so it may be retried. `expectedTotal` (decimal EUR string) is
+   * the total the fan was shown: any other total answers 409 (see price-check.ts) before anything is reserved;
+   * without it, only a discount code of the cart that no longer applies does. Throws out_of_stock /
+   * promotion_ended (409), empty_cart / insufficient_funds (422), wallet_unavailable (503).
    */
-  async checkout(userId: string, slug: string, key: string, expectedTotal?: string): Promise<OrderRow> {
+  async checkout(userId: string, slug: string, key: OperationKey, expectedTotal?: string): Promise<OrderRow> {
+    const request = { club: slug, expectedTotal: expectedTotal ?? null };
     const club = await this.deps.catalogue.club(slug);
-    const existing = await this.deps.orders.findByKey(userId, key);
-    if (existing) return this.#pay(existing.id);
     const expected = expectedTotal === undefined ? undefined : parseEur(expectedTotal, 'expectedTotal', true);
-    let order: OrderRow;
+    const keyText = typeof key === 'string' ? key : key.key;
+    let placed: { orderId: string };
     try {
-      order = await this.#reserve(userId, club, key, expected);
+      ({ result: placed } = await this.#idempotency.run(checkoutScope(userId), key, request, async (tx) => {
+        // An order placed with this key before its record existed (an earlier version) is finished, not duplicated.
+        const existing = await this.deps.orders.findByKey(userId, keyText, tx);
+        const order = existing ?? (await this.#reserve(tx, userId, club, keyText, expected));
+        return { result: { orderId: order.id } };
+      }));
     } catch (error) {
       if (error instanceof BudgetTaken)
         throw await this.#budgetTaken(userId, club, expected, error.promotion);
       throw error;
     }
-    return this.#pay(order.id);
+    return this.#pay(placed.orderId);
   }
 
   /**
-   * Step 1, one transaction: prices the cart and checks the price against what the fan was shown, creates the
-   * order, empties the cart, then takes stock and promotion budgets (conditional UPDATEs: a budget taken by a
-   * concurrent order since the cart was priced rolls everything back, BudgetTaken).
+   * Step 1, in the transaction that claims the key: prices the cart and checks the price against what the fan was
+   * shown, creates the order, empties the cart, then takes stock and promotion budgets (conditional UPDATEs: a
+   * budget taken by a concurrent order since the cart was priced rolls everything back, key included, BudgetTaken).
    */
   async #reserve(
+    tx: Queryable,
     userId: string,
     club: ClubRow,
     key: string,
     expected: bigint | undefined,
   ): Promise<OrderRow> {
-    return this.deps.transaction(async (tx) => {
-      const cart = await this.deps.carts.lockOrCreate(tx, userId, club.partnerId);
-      const pricedItems = await this.deps.cart.price(tx, club, cart);
-      const { priced, items, products, variants } = pricedItems;
-      if (items.length === 0) throw emptyCart();
-      // Cheap test first (the common case pays without another query): a total other than the one shown, or
-      // (without expectedTotal) a code on the cart that is not applied.
-      const mayHaveChanged =
-        expected === undefined
-          ? cart.discountCode !== null && priced.discountCode === null
-          : priced.total !== expected;
-      if (mayHaveChanged) {
-        const lost = await this.deps.cart.lostPromotions(tx, club, cart, pricedItems);
-        const change = priceChange(priced.total, expected, lost);
-        if (change) throw priceChanged(change);
-      }
-      const id = randomUUID();
-      const number = `${club.slug
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, 3)
-        .toUpperCase()}-${String(await this.deps.orders.nextNumber(tx)).padStart(6, '0')}`;
-      const lines = priced.lines.map((line, position) => {
-        const product = products.get(line.productId);
-        const variant = variants.get(line.variantId);
-        return {
-          position,
-          productId: line.productId,
-          variantId: line.variantId,
-          name: product ? productName(product, 'fr') : '',
-          variantLabel: variant?.label ?? '',
-          quantity: line.quantity,
-          unitPrice: line.unitPrice,
-          originalUnitPrice: line.price,
-          lineTotal: line.lineTotal,
-          collectible: product?.collectible ?? false,
-          available: product?.status === 'active' && variant && !variant.archived,
-        };
-      });
-      await this.deps.orders.insertOrder(
-        tx,
-        {
-          id,
-          number,
-          userId,
-          partnerId: club.partnerId,
-          idempotencyKey: key,
-          subtotal: priced.subtotal,
-          discountTotal: priced.discountTotal,
-          total: priced.total,
-          discounts: priced.discounts.map((d) => ({ label: d.label, amount: formatEur(d.amount) })),
-          discountCode: priced.discountCode?.code ?? null,
-          promotionUses: priced.promotionUses,
-          cashbackBps: priced.cashbackBps,
-          cashbackAmount: priced.cashback,
-        },
-        lines,
-      );
-      await this.deps.carts.clear(tx, cart.id);
-      const created = (await this.deps.orders.find(id, tx))!;
-      // The shared rows (a variant's stock, a promotion's budget) are taken last, just before the commit: every
-      // checkout of a popular item updates the same row, and its lock is held from that UPDATE until COMMIT.
-      // Locks in one order (by variant id) so two carts never wait on each other in a cycle.
-      for (const line of [...lines].sort((a, b) => a.variantId.localeCompare(b.variantId))) {
-        if (!line.available || !(await this.deps.orders.reserveStock(tx, line.variantId, line.quantity))) {
-          throw outOfStock(
-            line.name,
-            line.available ? await this.deps.orders.stockOf(line.variantId, tx) : 0,
-          );
-        }
-      }
-      const taken = await this.deps.promotions.consume(tx, priced.promotionUses);
-      if (taken !== null) {
-        const code = priced.discountCode?.id === taken ? priced.discountCode : null;
-        const flash = priced.lines.find(
-          (l) => l.applied?.kind === 'flash' && l.applied.promotionId === taken,
-        );
-        throw new BudgetTaken({
-          kind: code ? 'code' : 'flash',
-          id: taken,
-          label: code?.label ?? flash?.applied?.label ?? '',
-          reason: code ? 'code_exhausted' : 'flash_sale_exhausted',
-        });
-      }
-      return created;
+    const cart = await this.deps.carts.lockOrCreate(tx, userId, club.partnerId);
+    const pricedItems = await this.deps.cart.price(tx, club, cart);
+    const { priced, items, products, variants } = pricedItems;
+    if (items.length === 0) throw emptyCart();
+    // Cheap test first (the common case pays without another query): a total other than the one shown, or
+    // (without expectedTotal) a code on the cart that is not applied.
+    const mayHaveChanged =
+      expected === undefined
+        ? cart.discountCode !== null && priced.discountCode === null
+        : priced.total !== expected;
+    if (mayHaveChanged) {
+      const lost = await this.deps.cart.lostPromotions(tx, club, cart, pricedItems);
+      const change = priceChange(priced.total, expected, lost);
+      if (change) throw priceChanged(change);
+    }
+    const id = randomUUID();
+    const number = `${club.slug
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 3)
+      .toUpperCase()}-${String(await this.deps.orders.nextNumber(tx)).padStart(6, '0')}`;
+    const lines = priced.lines.map((line, position) => {
+      const product = products.get(line.productId);
+      const variant = variants.get(line.variantId);
+      return {
+        position,
+        productId: line.productId,
+        variantId: line.variantId,
+        name: product ? productName(product, 'fr') : '',
+        variantLabel: variant?.label ?? '',
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        originalUnitPrice: line.price,
+        lineTotal: line.lineTotal,
+        collectible: product?.collectible ?? false,
+        available: product?.status === 'active' && variant && !variant.archived,
+      };
     });
+    await this.deps.orders.insertOrder(
+      tx,
+      {
+        id,
+        number,
+        userId,
+        partnerId: club.partnerId,
+        idempotencyKey: key,
+        subtotal: priced.subtotal,
+        discountTotal: priced.discountTotal,
+        total: priced.total,
+        discounts: priced.discounts.map((d) => ({ label: d.label, amount: formatEur(d.amount) })),
+        discountCode: priced.discountCode?.code ?? null,
+        promotionUses: priced.promotionUses,
+        cashbackBps: priced.cashbackBps,
+        cashbackAmount: priced.cashback,
+      },
+      lines,
+    );
+    await this.deps.carts.clear(tx, cart.id);
+    const created = (await this.deps.orders.find(id, tx))!;
+    // The shared rows (a variant's stock, a promotion's budget) are taken last, just before the commit: every
+    // checkout of a popular item updates the same row, and its lock is held from that UPDATE until COMMIT.
+    // Locks in one order (by variant id) so two carts never wait on each other in a cycle.
+    for (const line of [...lines].sort((a, b) => a.variantId.localeCompare(b.variantId))) {
+      if (!line.available || !(await this.deps.orders.reserveStock(tx, line.variantId, line.quantity))) {
+        throw outOfStock(line.name, line.available ? await this.deps.orders.stockOf(line.variantId, tx) : 0);
+      }
+    }
+    const taken = await this.deps.promotions.consume(tx, priced.promotionUses);
+    if (taken !== null) {
+      const code = priced.discountCode?.id === taken ? priced.discountCode : null;
+      const flash = priced.lines.find((l) => l.applied?.kind === 'flash' && l.applied.promotionId === taken);
+      throw new BudgetTaken({
+        kind: code ? 'code' : 'flash',
+        id: taken,
+        label: code?.label ?? flash?.applied?.label ?? '',
+        reason: code ? 'code_exhausted' : 'flash_sale_exhausted',
+      });
+    }
+    return created;
   }
 
   /**
@@ -302,6 +316,8 @@ export class CheckoutService {
         failureCode: failure,
       });
       await this.deps.orders.addHistory(tx, orderId, 'failed', failure);
+      // A failed checkout keeps nothing: a retry with its Idempotency-Key checks out again.
+      await this.#idempotency.forget(tx, checkoutScope(order.userId), order.idempotencyKey);
     });
   }
 

@@ -197,9 +197,9 @@ export class OrdersRepository {
   }
 
   /** The live (not failed) order a fan placed with this checkout key. */
-  async findByKey(userId: string, key: string): Promise<OrderRow | undefined> {
+  async findByKey(userId: string, key: string, q: Queryable = this.db): Promise<OrderRow | undefined> {
     const row = (
-      await this.db.query<RawOrder>(
+      await q.query<RawOrder>(
         `SELECT ${ORDER} FROM shop.orders WHERE user_id = $1 AND idempotency_key = $2 AND status <> 'failed'`,
         [userId, key],
       )

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyKeyHeader, PageQuery, requireUser } from '@pcf/kernel';
+import { IdempotencyKeyHeader, idempotencyKeyOf, PageQuery, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import type { CheckoutService } from './checkout.service.ts';
 import type { CollectiblesService } from './collectibles.service.ts';
@@ -50,7 +50,7 @@ export function ordersRoutes(
         const order = await checkout.checkout(
           userId,
           request.body.club,
-          String(request.headers['idempotency-key']),
+          idempotencyKeyOf(request),
           request.body.expectedTotal,
         );
         return reply.code(201).send((await orders.views([order]))[0]!);
@@ -99,7 +99,8 @@ export function ordersRoutes(
           response: { 200: Order },
         },
       },
-      async (request) => orders.cancel(requireUser(request).userId, request.params.id),
+      async (request) =>
+        orders.cancel(requireUser(request).userId, request.params.id, idempotencyKeyOf(request)),
     );
 
     app.get(

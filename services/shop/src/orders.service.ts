@@ -2,6 +2,9 @@ import {
   DomainError,
   decodeTimeCursor,
   encodeCursor,
+  IdempotentOperations,
+  KeyedMutex,
+  type OperationKey,
   type Outbox,
   type Page,
   type Queryable,
@@ -31,7 +34,12 @@ export interface OrdersDeps {
 
 /** Orders as fans see them, and cancellation (refund minus cashback already credited). */
 export class OrdersService {
-  constructor(private readonly deps: OrdersDeps) {}
+  readonly #idempotency: IdempotentOperations;
+  readonly #cancelling = new KeyedMutex();
+
+  constructor(private readonly deps: OrdersDeps) {
+    this.#idempotency = new IdempotentOperations({ schema: 'shop', transaction: deps.transaction });
+  }
 
   async list(userId: string, limit: number, cursor?: string): Promise<Page<Order>> {
     const rows = await this.deps.orders.listForUser(
@@ -58,9 +66,21 @@ export class OrdersService {
    * Cancels a paid order. Cashback is settled first (credited if still pending), then the fan is refunded
    * `total − cashback credited`: the cashback may already be spent and fan accounts never go negative, so it
    * is taken back by refunding less, and marked `reversed`. Stock and promotion budget come back. Idempotent:
-   * the wallet refund is keyed by the order id, and a refunded order is returned as it is.
+   * the wallet refund is keyed by the order id, and a refunded order is returned as it is. The fan's Idempotency-Key
+   * is stored with the order's id in the transaction that marks it refunded (kernel IdempotentOperations): a repeat
+   * answers the order as it is, the same key for another order throws 422 idempotency_key_reused. A failure
+   * stores nothing.
    */
-  async cancel(userId: string, orderId: string): Promise<Order> {
+  async cancel(userId: string, orderId: string, key: OperationKey): Promise<Order> {
+    // One cancellation of an order at a time in this process: a duplicate waits for the first and answers its
+    // result (two at once would compute the refund around the cashback credit differently).
+    return this.#cancelling.run(orderId, () => this.#cancel(userId, orderId, key));
+  }
+
+  async #cancel(userId: string, orderId: string, key: OperationKey): Promise<Order> {
+    const scope = `cancel:${userId}`;
+    const request = { orderId };
+    if (await this.#idempotency.lookup(scope, key, request)) return this.get(userId, orderId);
     let order = await this.deps.orders.find(orderId);
     if (!order || order.userId !== userId) throw orderNotFound();
     if (order.status === 'refunded') return this.get(userId, orderId);
@@ -80,9 +100,10 @@ export class OrdersService {
           reason: 'order cancelled',
         });
       }
-      await this.deps.transaction(async (tx) => {
+      await this.#idempotency.run(scope, key, request, async (tx) => {
+        const done = { result: { orderId } };
         const locked = (await this.deps.orders.lock(tx, orderId))!;
-        if (locked.status !== 'paid') return;
+        if (locked.status !== 'paid') return done;
         const items = await this.deps.orders.items([orderId], tx);
         await this.deps.orders.releaseStock(tx, items);
         await this.deps.promotions.release(tx, locked.promotionUses);
@@ -102,6 +123,7 @@ export class OrdersService {
           cashbackReversed: credited.toString(),
           asset: 'EUR',
         });
+        return done;
       });
     } catch (error) {
       if (error instanceof DomainError) throw error;

@@ -1,23 +1,31 @@
 import type { IdentityPort } from '@pcf/identity/port';
-import { PeriodicTasks, type ServiceContext } from '@pcf/kernel';
+import { type ConsumerDefinition, PeriodicTasks, type ServiceContext } from '@pcf/kernel';
 import type { WalletPort } from '@pcf/wallet/port';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import { adminRoutes } from './admin.routes.ts';
 import { AdminService } from './admin.service.ts';
 import { CartRepository } from './cart.repository.ts';
+import { cartRoutes } from './cart.routes.ts';
 import { CartService } from './cart.service.ts';
+import { cashbackConsumer } from './cashback.consumer.ts';
 import { CashbackService } from './cashback.service.ts';
 import { CatalogueRepository } from './catalogue.repository.ts';
+import { catalogueRoutes } from './catalogue.routes.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { CheckoutService } from './checkout.service.ts';
+import { ClubScope, registerClubScope } from './club-scope.ts';
+import { clubsConsumer } from './clubs.consumer.ts';
 import { CollectiblesRepository } from './collectibles.repository.ts';
 import { CollectiblesService } from './collectibles.service.ts';
 import { LiveService } from './live.service.ts';
 import { LocaleResolver } from './locale.ts';
 import { formatEur } from './money.ts';
 import { OrdersRepository } from './orders.repository.ts';
+import { ordersRoutes } from './orders.routes.ts';
 import { OrdersService } from './orders.service.ts';
 import { PromotionsRepository } from './promotions.repository.ts';
 import { ProvenanceSigner } from './provenance.ts';
+import { seedShopDemo } from './shop.demo.ts';
 import type { ShopPort } from './shop.port.ts';
 
 /** The in-process port plus the saga's maintenance entry points (tests and operators drive them directly). */
@@ -120,6 +128,46 @@ export function shopPortImplementation(parts: ShopParts): ShopPortInProcess {
         : null;
     },
   };
+}
+
+/** The shop's public routes: the club scope every route resolves its club through, then each area's routes. */
+export function shopRoutes(parts: ShopParts): FastifyPluginAsync {
+  const { catalogue, live, locales } = parts;
+  return async (app) => {
+    registerClubScope(app, new ClubScope(parts.catalogueRepository));
+    await app.register(catalogueRoutes(catalogue, live, locales));
+    await app.register(cartRoutes(parts.cart, locales));
+    await app.register(ordersRoutes(parts.checkout, parts.ordersService, parts.collectibles, locales));
+    await app.register(adminRoutes(parts.admin, locales));
+  };
+}
+
+/**
+ * The shop's event consumers: clubs learnt from identity's partner_created, and the cashback of a paid order. The
+ * credit runs outside the consumer's transaction (it calls the wallet; see cashback.consumer.ts): a failure is only
+ * logged through `warn`, and the cashback sweeper of `shopTasks` retries it.
+ */
+export function shopConsumers(
+  parts: ShopParts,
+  warn: (what: string) => (error: unknown) => void,
+): ConsumerDefinition[] {
+  return [
+    clubsConsumer(parts.catalogueRepository),
+    cashbackConsumer((orderId) => {
+      setImmediate(() => parts.cashback.creditOrder(orderId).catch(warn('cashback credit')));
+    }),
+  ];
+}
+
+/** The demo seed (`PCF_DEMO`): the demo clubs' catalogues and promotions; answers the lines the banner prints. */
+export function shopDemoSeed(ctx: ServiceContext, parts: ShopParts): () => Promise<string[]> {
+  return () =>
+    seedShopDemo({
+      db: ctx.db,
+      ports: ctx.ports,
+      catalogue: parts.catalogueRepository,
+      promotions: parts.promotions,
+    });
 }
 
 /** The shop's background work: the checkout recovery pass and the cashback sweeper, every 3 s once started. */

@@ -12,25 +12,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopPortInProcess } from '../src/shop.module.ts';
 import {
   addToCart,
+  cartOf,
   cashbackCredited,
   checkout,
   createFlashSale,
   createProduct,
-  newClub,
-  startShopPlatform,
+  fanWithFunds,
+  ordersOf,
+  promotionOf,
+  startShopWithClub,
+  stockOf,
 } from './support.ts';
 
 describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   let t: TestPlatform;
   let club: Club;
   beforeAll(async () => {
-    t = await startShopPlatform(backend);
-    club = await newClub(t);
+    ({ t, club } = await startShopWithClub(backend));
   });
   afterAll(() => t.close());
-
-  const cart = async (token: string) =>
-    (await t.request({ method: 'GET', url: `/v1/shop/cart?club=${club.slug}`, token })).json();
 
   it('keeps one cart per fan and club, refuses more than the stock, computes totals and cashback', async () => {
     const fan = await newFan(t);
@@ -47,7 +47,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     expect(tooMany.statusCode).toBe(409);
     expect(tooMany.json()).toMatchObject({ code: 'out_of_stock' });
     expect(tooMany.json().detail).toContain('only 3 left');
-    const body = await cart(fan.token);
+    const body = await cartOf(t, club, fan);
     expect(body).toMatchObject({
       club: { slug: club.slug },
       count: 2,
@@ -63,7 +63,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       lineTotal: { amount: '179.80' },
       available: 3,
     });
-    const itemId = body.items[0].id;
+    const itemId = body.items[0]!.id;
     const patched = await t.request({
       method: 'PATCH',
       url: `/v1/shop/cart/items/${itemId}`,
@@ -82,7 +82,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       ).statusCode,
     ).toBe(409);
     await addToCart(t, fan, jersey, 1, 1);
-    expect((await cart(fan.token)).items).toHaveLength(2);
+    expect((await cartOf(t, club, fan)).items).toHaveLength(2);
     const removed = await t.request({
       method: 'DELETE',
       url: `/v1/shop/cart/items/${itemId}`,
@@ -118,8 +118,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   });
 
   it('pays from the wallet, confirms the order and credits the cashback exactly once', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '200.00');
+    const fan = await fanWithFunds(t, '200.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '89.90', stock: 5 });
     await addToCart(t, fan, jersey, 2);
     const key = randomUUID();
@@ -135,9 +134,8 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     expect(order.number).toMatch(/^[A-Z0-9]{1,3}-\d{6}$/);
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(['pending', 'paid']);
     expect(await walletBalance(t, fan)).toEqual({ balance: '20.20', available: '20.20' });
-    const product = (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json();
-    expect(product.variants[0].stock).toBe(3);
-    expect((await cart(fan.token)).count).toBe(0);
+    expect(await stockOf(t, jersey)).toBe(3);
+    expect((await cartOf(t, club, fan)).count).toBe(0);
     await cashbackCredited(t, fan, order.id);
     expect(await walletBalance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
     // Retries with the same key: one order, one charge, one cashback.
@@ -156,8 +154,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     });
     await t.platform.flushEvents();
     expect(await walletBalance(t, fan)).toEqual({ balance: '29.19', available: '29.19' });
-    const orders = (await t.request({ method: 'GET', url: '/v1/shop/orders', token: fan.token })).json();
-    expect(orders.data).toHaveLength(1);
+    expect(await ordersOf(t, fan)).toHaveLength(1);
     const history = (
       await t.request({ method: 'GET', url: '/v1/wallet/transactions', token: fan.token })
     ).json();
@@ -167,8 +164,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   });
 
   it('retries of one checkout key running together make one order and one charge', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '100.00');
+    const fan = await fanWithFunds(t, '100.00');
     const scarf = await createProduct(t, club, { price: '20.00', stock: 10 });
     await addToCart(t, fan, scarf, 1);
     const key = randomUUID();
@@ -181,28 +177,23 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   });
 
   it('insufficient funds: no order paid, stock and hold released, cart kept', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '50.00');
+    const fan = await fanWithFunds(t, '50.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '89.90', stock: 2 });
     await addToCart(t, fan, jersey, 1);
     const refused = await checkout(t, fan, club);
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe('insufficient_funds');
     expect(await walletBalance(t, fan)).toEqual({ balance: '50.00', available: '50.00' });
-    const product = (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json();
-    expect(product.variants[0].stock).toBe(2);
-    expect((await cart(fan.token)).count).toBe(1);
-    expect(
-      (await t.request({ method: 'GET', url: '/v1/shop/orders', token: fan.token })).json().data,
-    ).toEqual([]);
+    expect(await stockOf(t, jersey)).toBe(2);
+    expect((await cartOf(t, club, fan)).count).toBe(1);
+    expect(await ordersOf(t, fan)).toEqual([]);
     // After a top-up the same cart goes through.
     await fundWallet(t, fan, '50.00');
     expect((await checkout(t, fan, club)).statusCode).toBe(201);
   });
 
   it('wallet unreachable: the order fails, stock comes back, a hold is voided', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '100.00');
+    const fan = await fanWithFunds(t, '100.00');
     const cap = await createProduct(t, club, { price: '30.00', stock: 4 });
     await addToCart(t, fan, cap, 1);
     const wallet = t.platform.port<WalletPort>('wallet');
@@ -218,15 +209,12 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       wallet.capture = capture;
     }
     expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
-    expect(
-      (await t.request({ method: 'GET', url: `/v1/shop/products/${cap.id}` })).json().variants[0].stock,
-    ).toBe(4);
-    expect((await cart(fan.token)).count).toBe(1);
+    expect(await stockOf(t, cap)).toBe(4);
+    expect((await cartOf(t, club, fan)).count).toBe(1);
   });
 
   it('recovery finishes an order left with an active hold, and compensates one left without', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '100.00');
+    const fan = await fanWithFunds(t, '100.00');
     const ball = await createProduct(t, club, { price: '25.00', stock: 10 });
     const wallet = t.platform.port<WalletPort>('wallet');
     const capture = wallet.capture;
@@ -281,14 +269,11 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     );
     expect(failed.rows[0]).toEqual({ status: 'failed', saga_state: 'settled' });
     expect(await walletBalance(t, fan)).toEqual({ balance: '75.00', available: '75.00' });
-    expect(
-      (await t.request({ method: 'GET', url: `/v1/shop/products/${ball.id}` })).json().variants[0].stock,
-    ).toBe(9);
+    expect(await stockOf(t, ball)).toBe(9);
   });
 
   it('cancellation refunds the total minus the cashback credited, reverses it, restocks; idempotent', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '100.00');
+    const fan = await fanWithFunds(t, '100.00');
     const jersey = await createProduct(t, club, { category: 'maillots', price: '80.00', stock: 5 });
     await addToCart(t, fan, jersey, 1);
     const order = (await checkout(t, fan, club)).json();
@@ -316,9 +301,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
       'refunded',
     ]);
     expect(await walletBalance(t, fan)).toEqual({ balance: '100.00', available: '100.00' });
-    expect(
-      (await t.request({ method: 'GET', url: `/v1/shop/products/${jersey.id}` })).json().variants[0].stock,
-    ).toBe(5);
+    expect(await stockOf(t, jersey)).toBe(5);
     expect((await cancel()).json().status).toBe('refunded');
     const otherKey = await t.request({
       method: 'POST',
@@ -331,8 +314,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   });
 
   it('applies flash sales, discount codes and live prices on the server, and respects a budget', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '500.00');
+    const fan = await fanWithFunds(t, '500.00');
     const scarf = await createProduct(t, club, { price: '25.00', stock: 50 });
     const jersey = await createProduct(t, club, { category: 'maillots', price: '90.00', stock: 50 });
     const in7days = new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -429,15 +411,8 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     expect(await walletBalance(t, fan)).toEqual({ balance: '396.50', available: '396.50' });
     // Budget: 2 of 3 units used; 2 more scarves no longer get the flash price.
     await addToCart(t, fan, scarf, 2);
-    expect((await cart(fan.token)).total.amount).toBe('50.00');
-    const promotions = (
-      await t.request({
-        method: 'GET',
-        url: `/v1/shop/admin/promotions?club=${club.slug}`,
-        token: club.admin.token,
-      })
-    ).json();
-    expect(promotions.data.find((p: { id: string }) => p.id === flash.id).budget).toEqual({
+    expect((await cartOf(t, club, fan)).total.amount).toBe('50.00');
+    expect((await promotionOf(t, club, flash.id))?.budget).toEqual({
       kind: 'units',
       limit: 3,
       used: 2,
@@ -445,8 +420,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
   });
 
   it('mints numbered collectibles with a signed provenance chain that detects tampering', async () => {
-    const fan = await newFan(t);
-    await fundWallet(t, fan, '100.00');
+    const fan = await fanWithFunds(t, '100.00');
     const card = await createProduct(t, club, {
       category: 'nft',
       price: '9.90',
@@ -456,8 +430,7 @@ describe.each(testBackends())('shop cart and checkout on $name', (backend) => {
     });
     await addToCart(t, fan, card, 2);
     expect((await checkout(t, fan, club)).statusCode).toBe(201);
-    const other = await newFan(t);
-    await fundWallet(t, other, '100.00');
+    const other = await fanWithFunds(t, '100.00');
     await addToCart(t, other, card, 1);
     expect((await checkout(t, other, club)).statusCode).toBe(201);
     const collection = (

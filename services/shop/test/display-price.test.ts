@@ -1,7 +1,7 @@
 import { type Club, newFan, type TestPlatform, testBackends } from '@pcf/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cart, DisplayPrice, Product } from '../src/shop.contract.ts';
-import { createFlashSale, createProduct, newClub, startShopPlatform } from './support.ts';
+import { createFlashSale, createProduct, startShopWithClub } from './support.ts';
 
 const eur = (amount: string) => ({ amount, asset: 'EUR' });
 const hour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -14,8 +14,7 @@ describe.each(testBackends())('shop display prices and add-to-cart on $name', (b
   let t: TestPlatform;
   let club: Club;
   beforeAll(async () => {
-    t = await startShopPlatform(backend);
-    club = await newClub(t);
+    ({ t, club } = await startShopWithClub(backend));
   });
   afterAll(() => t.close());
 

@@ -5,13 +5,18 @@ import {
   type Club,
   type ClubOptions,
   createClub,
+  type Fan,
+  fundWallet,
+  newFan,
   startFixturePlatform,
   type TestBackend,
   type TestPlatform,
   waitFor,
 } from '@pcf/kernel/testing';
 import { walletModule } from '@pcf/wallet';
+import type { Cart, Order, Product } from '../src/shop.contract.ts';
 import { shopModule } from '../src/shop.module.ts';
+import type { AdminPromotion } from '../src/shop.schema.ts';
 
 /** Whoever calls the shop: a fan's access token or a widget session's token. */
 type Caller = Pick<Account, 'token'>;
@@ -24,6 +29,15 @@ export function startShopPlatform(
   return startFixturePlatform(backend, [identityModule, walletModule, shopModule], {
     env: { DATABASE_POOL_MAX: '15', ...env },
   });
+}
+
+/** A suite's platform (`startShopPlatform`) and one club (`newClub`) its tests share; the suite closes `t`. */
+export async function startShopWithClub(
+  backend: TestBackend,
+  env: Record<string, string> = {},
+): Promise<{ t: TestPlatform; club: Club }> {
+  const t = await startShopPlatform(backend, env);
+  return { t, club: await newClub(t) };
 }
 
 /** A club created through identity (`createClub`), once the shop has learnt it from identity.partner_created. */
@@ -81,6 +95,42 @@ export async function createProduct(
     },
     expect: 201,
   });
+}
+
+/** A new fan whose wallet holds `amount` EUR (a sandbox deposit). */
+export async function fanWithFunds(t: TestPlatform, amount: string): Promise<Fan> {
+  const fan = await newFan(t);
+  await fundWallet(t, fan, amount);
+  return fan;
+}
+
+/** The fan's cart in the club, priced now (`GET /v1/shop/cart`). */
+export function cartOf(t: TestPlatform, club: Club, fan: Caller): Promise<Cart> {
+  return t.api.json<Cart>({ url: `/v1/shop/cart?club=${club.slug}`, token: fan.token });
+}
+
+/** The stock left of one of the product's variants (the first by default), as the catalogue shows it. */
+export async function stockOf(t: TestPlatform, product: CreatedProduct, variant = 0): Promise<number> {
+  const shown = await t.api.json<Product>({ url: `/v1/shop/products/${product.id}` });
+  return shown.variants[variant]!.stock;
+}
+
+/** The fan's orders (`GET /v1/shop/orders`, its first page). */
+export async function ordersOf(t: TestPlatform, fan: Caller): Promise<Order[]> {
+  return (await t.api.json<{ data: Order[] }>({ url: '/v1/shop/orders', token: fan.token })).data;
+}
+
+/** One of the club's promotions as its admin sees it (budget used included); undefined when not listed. */
+export async function promotionOf(
+  t: TestPlatform,
+  club: Club,
+  id: string,
+): Promise<AdminPromotion | undefined> {
+  const listed = await t.api.json<{ data: AdminPromotion[] }>({
+    url: `/v1/shop/admin/promotions?club=${club.slug}`,
+    token: club.admin.token,
+  });
+  return listed.data.find((promotion) => promotion.id === id);
 }
 
 export function addToCart(t: TestPlatform, fan: Caller, product: CreatedProduct, quantity = 1, variant = 0) {

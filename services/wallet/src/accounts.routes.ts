@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyKeyHeader, requireUser } from '@pcf/kernel';
+import { IdempotencyKeyHeader, idempotencyKeyOf, requireUser } from '@pcf/kernel';
 import { Type } from '@sinclair/typebox';
 import type { WalletService } from './accounts.service.ts';
 import type { DepositsService } from './deposits.service.ts';
@@ -32,8 +32,6 @@ export function walletRoutes(
   journal: JournalService,
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const key = (headers: Record<string, unknown>) => String(headers['idempotency-key']);
-
     app.get(
       '/v1/wallet/balance',
       {
@@ -92,7 +90,7 @@ export function walletRoutes(
       async (request, reply) =>
         reply
           .code(201)
-          .send(await wallet.send(requireUser(request).userId, request.body, key(request.headers))),
+          .send(await wallet.send(requireUser(request).userId, request.body, idempotencyKeyOf(request))),
     );
 
     app.get(
@@ -131,7 +129,7 @@ export function walletRoutes(
       async (request, reply) =>
         reply
           .code(202)
-          .send(await deposits.start(requireUser(request).userId, request.body, key(request.headers))),
+          .send(await deposits.start(requireUser(request).userId, request.body, idempotencyKeyOf(request))),
     );
 
     app.get(
@@ -191,7 +189,11 @@ export function walletRoutes(
       },
       async (request, reply) =>
         reply.code(201).send({
-          data: await wallet.convert(requireUser(request).userId, request.body.quoteId, key(request.headers)),
+          data: await wallet.convert(
+            requireUser(request).userId,
+            request.body.quoteId,
+            idempotencyKeyOf(request),
+          ),
         }),
     );
 

@@ -8,6 +8,7 @@ import {
   decodeTimeCursor,
   formatMinor,
   maxAmountMinor,
+  type OperationKey,
   type Page,
   type PortResolver,
   parseMoney,
@@ -16,7 +17,6 @@ import {
   TtlCache,
   toPage,
 } from '@pcf/kernel';
-import QRCode from 'qrcode';
 import type { ActivityRecord, ActivityRepository, Counterparty } from './activity.repository.ts';
 import { activityLabel } from './activity-label.ts';
 import type { LedgerRepository } from './ledger.repository.ts';
@@ -118,7 +118,7 @@ export class WalletService {
    * (Ledger.postOperation): no transaction is held open across round trips, and the accounts stay locked only
    * while the server runs that statement.
    */
-  async send(userId: string, body: SendBody, idempotencyKey: string): Promise<ActivityItem> {
+  async send(userId: string, body: SendBody, idempotencyKey: OperationKey): Promise<ActivityItem> {
     const amount = parseMoney(body.amount, body.asset);
     const sender = await this.#user(userId);
     const recipient = await this.#recipient(userId, body.to);
@@ -187,6 +187,8 @@ export class WalletService {
   async receive(userId: string) {
     const user = await this.#user(userId);
     const paymentLink = `${this.deps.publicUrl}/pay/@${encodeURIComponent(user.handle)}`;
+    // Loaded at the first receive page, not at start-up.
+    const { default: QRCode } = await import('qrcode');
     const qrSvg = await QRCode.toString(paymentLink, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return { userId, handle: user.handle, displayName: user.displayName, paymentLink, qrSvg };
   }
@@ -218,7 +220,7 @@ export class WalletService {
   }
 
   /** Executes a quote: four entries in one transaction (fan → FX desk in one asset, FX desk → fan in the other). */
-  async convert(userId: string, quoteId: string, idempotencyKey: string): Promise<ActivityItem[]> {
+  async convert(userId: string, quoteId: string, idempotencyKey: OperationKey): Promise<ActivityItem[]> {
     return this.deps.operations.run(`convert:${userId}`, idempotencyKey, { quoteId }, async (tx) => {
       const quote = await this.deps.payments.lockQuote(tx, userId, quoteId);
       if (!quote) throw quoteNotFound();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatMinor, parseMoney, type Queryable } from '@pcf/kernel';
+import { formatMinor, type OperationKey, parseMoney, type Queryable } from '@pcf/kernel';
 import type { ActivityRepository } from './activity.repository.ts';
 import type { BalanceChange, Ledger } from './ledger.service.ts';
 import type { Operations } from './operations.ts';
@@ -26,7 +26,7 @@ export interface DepositsServiceDeps {
 export class DepositsService {
   constructor(private readonly deps: DepositsServiceDeps) {}
 
-  async start(userId: string, body: DepositBody, idempotencyKey: string): Promise<Deposit> {
+  async start(userId: string, body: DepositBody, idempotencyKey: OperationKey): Promise<Deposit> {
     const amount = parseMoney(body.amount, body.asset);
     const provider = this.deps.providers.get(this.deps.defaultProvider)!;
     const request = { amount: amount.minor, asset: amount.asset, method: body.method };

@@ -1,4 +1,4 @@
-import type { Asset, Database, EncodedEvent, Queryable } from '@pcf/kernel';
+import { type Asset, type Database, type EncodedEvent, idempotencyTable, type Queryable } from '@pcf/kernel';
 import { balanceChanged } from './wallet.events.ts';
 
 export type OwnerType = 'fan' | 'system';
@@ -71,7 +71,8 @@ export interface BalanceEvents {
 
 /** Constraint names the ledger's callers recognise. */
 export const FAN_NOT_NEGATIVE = 'fan_accounts_never_negative';
-export const OPERATIONS_KEY = 'operations_pkey';
+/** The kernel's idempotency records in the wallet's schema, which the one-statement operations insert into. */
+const OPERATION_RECORDS = idempotencyTable('wallet');
 
 /** Accounts, transactions, entries and operation records: the ledger's SQL. */
 /** A fan's balances after an operation, as the one-statement operations return them. */
@@ -164,7 +165,7 @@ export class LedgerRepository {
    * One statement (one round trip, its own transaction): claims the operation's key with its result, locks the
    * accounts in id order, moves their balances, and writes the transaction, its entries, the activity rows and the
    * outbox events. Locks are held only while the server runs it and commits, never across a network round trip.
-   * A fan balance that would go negative violates FAN_NOT_NEGATIVE and a used key OPERATIONS_KEY: either error
+   * A fan balance that would go negative violates FAN_NOT_NEGATIVE and a used key IDEMPOTENCY_KEY_CONSTRAINT: either error
    * leaves nothing written. Returns the stored result and the fans' new balances.
    */
   async postOperation(posted: PostedOperation): Promise<StatementOutcome> {
@@ -173,7 +174,7 @@ export class LedgerRepository {
       `WITH clock AS (SELECT date_trunc('milliseconds', now()) AS at),
        legs AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS l(account_id, asset, amount)),
        op AS (
-         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         INSERT INTO ${OPERATION_RECORDS} (scope, key, request_hash, result)
          SELECT $4, $5, $6, CASE WHEN $8::text IS NULL THEN $7::jsonb
            ELSE jsonb_set($7::jsonb, ARRAY[$8::text],
                           to_jsonb(to_char(clock.at AT TIME ZONE 'UTC', ${ISO_MS}))) END
@@ -251,7 +252,7 @@ export class LedgerRepository {
    * operation's key with its result, writes the transaction, its entries, the history row's outcome and the outbox
    * events, and locks and moves the accounts (posted and pending) last, in id order, just before the commit.
    * Every write depends on the hold's update: when the hold is no longer capturable nothing is written and the
-   * result is null. A used key fails on OPERATIONS_KEY with nothing written.
+   * result is null. A used key fails on IDEMPOTENCY_KEY_CONSTRAINT with nothing written.
    */
   async captureHold(
     q: Queryable,
@@ -274,7 +275,7 @@ export class LedgerRepository {
          WHERE id = $4 AND status = 'active' AND expires_at > now() AND amount >= $5::numeric
          RETURNING id),
        op AS (
-         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         INSERT INTO ${OPERATION_RECORDS} (scope, key, request_hash, result)
          SELECT $6, $7, $8, $9::jsonb FROM hold RETURNING result),
        txn AS (
          INSERT INTO wallet.transactions (id, kind, reference, metadata)
@@ -335,7 +336,7 @@ export class LedgerRepository {
    * A hold in one statement (one round trip, its own transaction): claims the operation's key with its result
    * (expiresAt stamped with the hold's expiry), inserts the hold and its pending history row, then locks the fan's
    * account and reserves the amount last, just before the commit. A reservation beyond the available balance
-   * violates FAN_NOT_NEGATIVE and a used key OPERATIONS_KEY: either error leaves nothing written.
+   * violates FAN_NOT_NEGATIVE and a used key IDEMPOTENCY_KEY_CONSTRAINT: either error leaves nothing written.
    */
   async holdFunds(hold: {
     operation: { scope: string; key: string; requestHash: string; result: unknown };
@@ -354,7 +355,7 @@ export class LedgerRepository {
     const result = await this.db.query<{ result: unknown; changes: unknown }>(
       `WITH clock AS (SELECT date_trunc('milliseconds', now()) + $10::float8 * interval '1 second' AS expires),
        op AS (
-         INSERT INTO wallet.operations (scope, key, request_hash, result)
+         INSERT INTO ${OPERATION_RECORDS} (scope, key, request_hash, result)
          SELECT $1, $2, $3, jsonb_set($4::jsonb, '{expiresAt}',
                   to_jsonb(to_char(clock.expires AT TIME ZONE 'UTC', ${ISO_MS})))
          FROM clock RETURNING result),
@@ -500,38 +501,6 @@ export class LedgerRepository {
       [ownerType, ownerId],
     );
     return result.rows.map((r) => ({ asset: r.asset, posted: BigInt(r.posted), pending: BigInt(r.pending) }));
-  }
-
-  /** Claims an idempotency key inside the caller's transaction; a concurrent claimer waits for this one. */
-  async claimOperation(q: Queryable, scope: string, key: string, requestHash: string): Promise<boolean> {
-    const result = await q.query(
-      `INSERT INTO wallet.operations (scope, key, request_hash, result) VALUES ($1, $2, $3, 'null'::jsonb)
-       ON CONFLICT DO NOTHING`,
-      [scope, key, requestHash],
-    );
-    return result.rowCount === 1;
-  }
-
-  async findOperation(q: Queryable, scope: string, key: string) {
-    const result = await q.query<{ request_hash: string; result: unknown }>(
-      'SELECT request_hash, result FROM wallet.operations WHERE scope = $1 AND key = $2',
-      [scope, key],
-    );
-    const row = result.rows[0];
-    return row
-      ? {
-          requestHash: row.request_hash,
-          result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
-        }
-      : undefined;
-  }
-
-  async completeOperation(q: Queryable, scope: string, key: string, result: unknown): Promise<void> {
-    await q.query('UPDATE wallet.operations SET result = $3::jsonb WHERE scope = $1 AND key = $2', [
-      scope,
-      key,
-      JSON.stringify(result),
-    ]);
   }
 }
 

@@ -82,7 +82,7 @@ export class Ledger {
   /**
    * Posts a balanced transaction together with its activity rows, its events and its idempotency record, in one
    * statement (LedgerRepository.postOperation). The result is stored under (scope, key): a used key fails with the
-   * repository's unique violation on OPERATIONS_KEY, for Operations.runAtomic to replay.
+   * repository's unique violation on IDEMPOTENCY_KEY_CONSTRAINT (the kernel's), for Operations.runAtomic to replay.
    */
   async postOperation(change: {
     operation: {
@@ -141,7 +141,7 @@ export class Ledger {
    * Reserves funds for a new hold in one statement (LedgerRepository.holdFunds): the operation's result (its
    * expiresAt stamped with the hold's expiry), the hold, its pending history row, the fan's reservation and the
    * balance event. Beyond the available balance: insufficient_funds, nothing written; a used key fails with the
-   * repository's unique violation on OPERATIONS_KEY.
+   * repository's unique violation on IDEMPOTENCY_KEY_CONSTRAINT (the kernel's).
    */
   async holdFunds(change: {
     operation: { scope: string; key: string; requestHash: string; result: unknown };
@@ -185,7 +185,7 @@ export class Ledger {
    * Captures a hold in one statement (LedgerRepository.captureHold): the payment (fan −captured, the merchant's
    * settlement account +captured), the release of the whole reservation, the hold, its history row, the events and
    * the operation's result. Null when the hold is no longer capturable (nothing written); a used key fails with
-   * the repository's unique violation on OPERATIONS_KEY.
+   * the repository's unique violation on IDEMPOTENCY_KEY_CONSTRAINT (the kernel's).
    *
    * The statement runs in a transaction of its own (BEGIN, the statement, COMMIT) rather than alone: a statement
    * sent on its own commits even if this process dies while PostgreSQL runs it, and a capture the caller was told

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
-import { isUniqueViolation, KeyedMutex, type Queryable, UnprocessableError } from '@pcf/kernel';
-import { type LedgerRepository, OPERATIONS_KEY } from './ledger.repository.ts';
+import {
+  type IdempotentOperations,
+  KeyedMutex,
+  type OperationClaim,
+  type OperationKey,
+  type Queryable,
+  UnprocessableError,
+} from '@pcf/kernel';
 import type { BalanceChange } from './ledger.service.ts';
-import { keyReused } from './wallet.errors.ts';
 
 export interface OperationOutcome<T> {
   result: T;
@@ -10,19 +15,35 @@ export interface OperationOutcome<T> {
 }
 
 /**
- * Runs a money operation once per (scope, key): the key is claimed in the operation's own transaction and
- * the result stored with it. A repeat returns the stored result; the same key with another request is refused.
- * A failed operation stores nothing, so it may be retried.
+ * Accepts the request hash of a record written before the kernel's mechanism (migration 002 marks them 'json:'):
+ * SHA-256 of the request's JSON.stringify, bigints as decimal strings. Pass as IdempotentOperations'
+ * acceptsStoredHash.
+ */
+export function acceptsLegacyHash(stored: string, request: unknown): boolean {
+  if (!stored.startsWith('json:')) return false;
+  const json = JSON.stringify(request, (_key, value) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+  return stored === `json:${createHash('sha256').update(json).digest('hex')}`;
+}
+
+const insufficientFunds = (error: unknown) =>
+  error instanceof UnprocessableError && error.code === 'insufficient_funds';
+
+/**
+ * The wallet's money operations on the kernel's idempotency mechanism (IdempotentOperations, in the wallet's
+ * `wallet.idempotency_keys`): each runs once per (scope, key), its key claimed and its result stored in its own
+ * transaction or statement. A repeat returns the stored result; the same key with another request is refused
+ * (422 idempotency_key_reused). A failed operation stores nothing, so it may be retried. On top of the kernel's
+ * mechanism: balance changes are announced once, after the commit, and one payer's statements queue in-process.
  */
 export class Operations {
   /** One-statement operations of one scope (e.g. one payer's sends) queue here, one at a time, see runAtomic. */
   readonly #queues = new KeyedMutex();
 
   constructor(
-    private readonly repository: LedgerRepository,
-    private readonly transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
+    private readonly idempotency: IdempotentOperations,
     private readonly onCommitted: (changes: BalanceChange[]) => void,
-    private readonly db: Queryable,
   ) {}
 
   /**
@@ -37,26 +58,19 @@ export class Operations {
    */
   async runAtomic<T>(
     scope: string,
-    key: string,
+    key: OperationKey,
     request: unknown,
-    post: (operation: { scope: string; key: string; requestHash: string }) => Promise<OperationOutcome<T>>,
+    post: (operation: OperationClaim) => Promise<OperationOutcome<T>>,
   ): Promise<T> {
-    const hash = requestHash(request);
-    try {
-      const done = await this.#queues.run(scope, () => post({ scope, key, requestHash: hash }));
-      this.onCommitted(done.changes);
-      return done.result;
-    } catch (error) {
-      const used = isUniqueViolation(error, OPERATIONS_KEY);
-      if (!used && !(error instanceof UnprocessableError && error.code === 'insufficient_funds')) throw error;
-      const previous = await this.repository.findOperation(this.db, scope, key);
-      if (!previous) {
-        if (used) throw new Error(`operation ${scope}/${key}: key taken but no operation stored`);
-        throw error;
-      }
-      if (previous.requestHash !== hash) throw keyReused();
-      return previous.result as T;
-    }
+    const run = await this.idempotency.runStatement(
+      scope,
+      key,
+      request,
+      (claim) => this.#queues.run(scope, () => post(claim)),
+      { replayFirstOn: insufficientFunds },
+    );
+    if (run.done) this.onCommitted(run.done.changes);
+    return run.result;
   }
 
   /**
@@ -67,37 +81,20 @@ export class Operations {
    */
   async runGuarded<T>(
     scope: string,
-    key: string,
+    key: OperationKey,
     request: unknown,
-    post: (operation: {
-      scope: string;
-      key: string;
-      requestHash: string;
-    }) => Promise<OperationOutcome<T> | undefined>,
+    post: (operation: OperationClaim) => Promise<OperationOutcome<T> | undefined>,
     refused: () => Promise<Error>,
   ): Promise<T> {
-    const hash = requestHash(request);
-    let done: OperationOutcome<T> | undefined;
-    try {
-      done = await post({ scope, key, requestHash: hash });
-    } catch (error) {
-      if (!isUniqueViolation(error, OPERATIONS_KEY)) throw error;
-    }
-    if (done) {
-      this.onCommitted(done.changes);
-      return done.result;
-    }
-    const previous = await this.repository.findOperation(this.db, scope, key);
-    if (previous) {
-      if (previous.requestHash !== hash) throw keyReused();
-      return previous.result as T;
-    }
-    throw await refused();
+    const run = await this.idempotency.runStatement(scope, key, request, post, { refused });
+    if (run.done) this.onCommitted(run.done.changes);
+    return run.result;
   }
 
+  /** Runs `operation` once per (scope, key) in one transaction that claims the key first (IdempotentOperations.run). */
   async run<T>(
     scope: string,
-    key: string,
+    key: OperationKey,
     request: unknown,
     operation: (tx: Queryable) => Promise<OperationOutcome<T>>,
   ): Promise<T> {
@@ -107,28 +104,12 @@ export class Operations {
   /** As run, telling whether the result was replayed (so side effects outside the transaction run once). */
   async runReporting<T>(
     scope: string,
-    key: string,
+    key: OperationKey,
     request: unknown,
     operation: (tx: Queryable) => Promise<OperationOutcome<T>>,
   ): Promise<{ result: T; replayed: boolean }> {
-    const hash = requestHash(request);
-    const outcome = await this.transaction(async (tx) => {
-      if (!(await this.repository.claimOperation(tx, scope, key, hash))) {
-        const previous = await this.repository.findOperation(tx, scope, key);
-        if (!previous || previous.requestHash !== hash) throw keyReused();
-        return { result: previous.result as T, changes: [], replayed: true };
-      }
-      const done = await operation(tx);
-      await this.repository.completeOperation(tx, scope, key, done.result);
-      return { ...done, replayed: false };
-    });
-    if (!outcome.replayed) this.onCommitted(outcome.changes);
-    return { result: outcome.result, replayed: outcome.replayed };
+    const run = await this.idempotency.run(scope, key, request, operation);
+    if (run.done) this.onCommitted(run.done.changes);
+    return { result: run.result, replayed: run.replayed };
   }
-}
-
-export function requestHash(request: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(request, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)))
-    .digest('hex');
 }

@@ -1,4 +1,4 @@
-import { type Asset, parseMoney, type ServiceContext } from '@pcf/kernel';
+import { type Asset, IdempotentOperations, parseMoney, type ServiceContext } from '@pcf/kernel';
 import { WalletService } from './accounts.service.ts';
 import { ActivityRepository } from './activity.repository.ts';
 import { BalanceNotifier } from './balance-notifier.ts';
@@ -7,7 +7,7 @@ import { JournalRepository } from './journal.repository.ts';
 import { JournalService } from './journal.service.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 import { Ledger } from './ledger.service.ts';
-import { Operations } from './operations.ts';
+import { acceptsLegacyHash, Operations } from './operations.ts';
 import { PaymentsRepository } from './payments.repository.ts';
 import { PaymentsService } from './payments.service.ts';
 import { ConfigPriceFeed } from './prices.ts';
@@ -21,7 +21,15 @@ export function assembleWallet(ctx: ServiceContext) {
   const ledger = new Ledger(ledgerRepository, ctx.outbox);
   const notifier = new BalanceNotifier(ctx.broadcaster);
   const notify = (changes: Parameters<BalanceNotifier['publish']>[0]) => notifier.publish(changes);
-  const operations = new Operations(ledgerRepository, ctx.transaction, notify, ctx.db);
+  const operations = new Operations(
+    new IdempotentOperations({
+      schema: 'wallet',
+      transaction: ctx.transaction,
+      db: ctx.db,
+      acceptsStoredHash: acceptsLegacyHash,
+    }),
+    notify,
+  );
   const sandbox = new SandboxPaymentProvider({
     secret: ctx.config.sandboxWebhookSecret,
     confirmAfterMs: ctx.config.sandboxConfirmMs,

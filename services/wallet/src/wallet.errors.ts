@@ -60,11 +60,6 @@ export const refundTooLarge = () =>
   new UnprocessableError('The refund would exceed the captured amount', 'refund_exceeds_captured');
 export const notCaptured = () =>
   new UnprocessableError('Only a captured payment can be refunded', 'payment_not_captured');
-export const keyReused = () =>
-  new UnprocessableError(
-    'This idempotency key was already used for a different operation or amount',
-    'idempotency_key_reused',
-  );
 export const invalidSignature = () =>
   new DomainError(
     'unauthenticated',

@@ -172,8 +172,8 @@ export const FAULT_POINTS = [
   'quotes:update',
   'activity:insert',
   'activity:update',
-  'operations:insert',
-  'operations:update',
+  'idempotency_keys:insert',
+  'idempotency_keys:update',
   'outbox:insert',
 ] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
@@ -349,7 +349,7 @@ const COUNTS_SQL = `json_build_object(
   'entries', (SELECT count(*) FROM wallet.entries),
   'outbox', (SELECT count(*) FROM wallet.outbox),
   'activity', (SELECT count(*) FROM wallet.activity),
-  'operations', (SELECT count(*) FROM wallet.operations),
+  'operations', (SELECT count(*) FROM wallet.idempotency_keys),
   'holds', (SELECT count(*) FROM wallet.holds),
   'deposits', (SELECT count(*) FROM wallet.deposits),
   'webhookEvents', (SELECT count(*) FROM wallet.webhook_events),

@@ -139,7 +139,7 @@ interface Action {
   replay?: RecordEntry['replay'];
   misuse?: RecordEntry['misuse'];
   viaService?: RecordEntry['viaService'];
-  /** HTTP calls are recorded even when they fail (the HTTP idempotency layer stores 4xx answers too). */
+  /** Through HTTP: a replay must carry Idempotent-Replayed (failures are not recorded: they store nothing). */
   http: boolean;
 }
 
@@ -398,7 +398,7 @@ export class Simulation {
     const ok = this.#check(action.label, action.expected, outcome);
     if (this.#faulted && !outcome.ok && outcome.code === 'sim_fault') return;
     if (ok && outcome.ok) action.commit(outcome.value);
-    if (action.replay && (ok || action.http)) {
+    if (action.replay && ok) {
       this.records.push({
         label: action.label,
         key,
@@ -745,7 +745,7 @@ export class Simulation {
         // the provider's reference leaves a committed, pending deposit behind (the retry replays it).
         if (c.via !== 'service') return;
         const row = await this.#sp.db.query<{ result: unknown }>(
-          'SELECT result FROM wallet.operations WHERE scope = $1 AND key = $2',
+          'SELECT result FROM wallet.idempotency_keys WHERE scope = $1 AND key = $2',
           [`deposit:${fan.id}`, key],
         );
         const stored = row.rows[0]?.result;
@@ -1093,7 +1093,7 @@ export class Simulation {
   async #retry(c: Extract<Command, { op: 'retry' }>): Promise<void> {
     if (this.records.length === 0) return;
     const r = this.records[c.record % this.records.length]!;
-    if (c.variant === 'different' && r.misuse && (r.first.ok || r.http)) {
+    if (c.variant === 'different' && r.misuse && r.first.ok) {
       const outcome = await r.misuse(r.key);
       if (outcome.ok || outcome.code !== 'idempotency_key_reused') {
         if (!outcome.ok && outcome.code === 'sim_fault' && this.#faultArmed) {

@@ -76,8 +76,8 @@ export const isKnownProblem = (code: string): code is KnownProblem =>
 /**
  * Whether a failed checkout may be retried with the same Idempotency-Key. A retry of the same attempt (network
  * failure, timeout, 5xx such as wallet_unavailable, or the first request still running) keeps it, so it can never pay
- * twice. A business refusal (4xx: funds, stock, price, empty cart) ends the attempt: the server stored that answer
- * for the key, and the next try — after a deposit or a cart change — is a new attempt with a new key.
+ * twice. A business refusal (4xx: funds, stock, price, empty cart) ends the attempt (the server stored nothing for
+ * the key): the next try — after a deposit or a cart change — is a new attempt with a new key.
  */
 export function keepsIdempotencyKey(status: number, code: string): boolean {
   return status === 0 || status >= 500 || code === 'idempotency_request_in_progress';

@@ -33,6 +33,8 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
 export async function migrate(db: Database, options: MigrateOptions): Promise<string[]> {
   const schema = quoteIdent(options.schema);
   const migrations = [...kernelMigrations(options.schema), ...(await loadMigrations(options.migrationsDir))];
+  // A restart usually finds everything applied: one read instead of the locked transaction below.
+  if (await allApplied(db, schema, migrations)) return [];
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(options.schema)]);
     if (options.role) await ensureRole(tx, options.role, options.schema);
@@ -74,6 +76,20 @@ export async function migrate(db: Database, options: MigrateOptions): Promise<st
     }
     return done;
   });
+}
+
+/** True when every migration is recorded with its checksum; false when any is not (or nothing is recorded yet). */
+async function allApplied(db: Queryable, schema: string, migrations: Migration[]): Promise<boolean> {
+  const recorded = await db
+    .query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${schema}.schema_migrations`)
+    .then(
+      (result) => new Map(result.rows.map((r) => [r.name, r.checksum])),
+      () => undefined,
+    );
+  return (
+    recorded !== undefined &&
+    migrations.every((m) => recorded.get(m.name) === createHash('sha256').update(m.sql).digest('hex'))
+  );
 }
 
 async function ensureRole(tx: Queryable, role: string, schema: string): Promise<void> {

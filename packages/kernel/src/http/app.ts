@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { destination } from 'pino';
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
+import { lazySerializerFactory } from './lazy-serializer.ts';
 import { replyWithError, writeClientError } from './problem.ts';
 import { RequestLog } from './request-log.ts';
 import { registerSecurityHeaders, writeSecurityHeaders } from './security-headers.ts';
@@ -62,6 +63,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       return replyWithError(request, reply, error);
     },
     clientErrorHandler: writeClientError,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
   });
   // JSON is the only body the API takes by default (a route adds parsers for what else it takes, e.g. images);
   // text/plain would otherwise be parsed into a string and reach validation as a confusing "must be object".

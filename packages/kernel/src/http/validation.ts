@@ -29,24 +29,28 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const strict = makeAjv(false);
   const coercing = makeAjv(true);
   const cache = new WeakMap<object, ValidateFunction>();
-  return ({ schema, httpPart }) => {
+  const compile = (schema: object, httpPart: string | undefined): ValidateFunction => {
     const ajv = httpPart === 'body' ? strict : coercing;
-    const key = schema as object;
-    let validate = httpPart === 'body' ? cache.get(key) : undefined;
+    let validate = httpPart === 'body' ? cache.get(schema) : undefined;
     if (!validate) {
-      validate = ajv.compile(schema as object);
-      if (httpPart === 'body') cache.set(key, validate);
+      validate = ajv.compile(schema);
+      if (httpPart === 'body') cache.set(schema, validate);
     }
-    const fn = validate;
+    return validate;
+  };
+  return ({ schema, httpPart }) => {
+    // Compiled at the first request that needs it, not at start-up (a restart compiled every route's schemas).
+    let validate: ValidateFunction | undefined;
     return (data: unknown) => {
       const text = inspectText(data, schema);
       if (text.issues.length > 0) {
         return { error: Object.assign(new Error('validation'), { validation: text.issues }) };
       }
       const value = text.value;
-      return fn(value)
+      validate ??= compile(schema as object, httpPart);
+      return validate(value)
         ? { value }
-        : { error: Object.assign(new Error('validation'), { validation: fn.errors }) };
+        : { error: Object.assign(new Error('validation'), { validation: validate.errors }) };
     };
   };
 }

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import type { Config } from '../config.ts';
+import { type Config, embeddedDatabaseDir } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { canManageRoles, migrate } from '../db/migrate.ts';
 import { PgliteDatabase } from '../db/pglite.ts';
@@ -19,7 +18,7 @@ export interface ServiceDatabases {
  */
 export async function openDatabases(config: Config, modules: ServiceModule[]): Promise<ServiceDatabases> {
   if (!config.databaseUrl) {
-    const db = await PgliteDatabase.open(join(config.dataDir, 'pglite'));
+    const db = await PgliteDatabase.open(embeddedDatabaseDir(config));
     try {
       for (const module of modules) {
         await migrate(db, {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { SecretKeyResolver } from '../auth/auth-plugin.ts';
 import { registerAuthentication } from '../auth/auth-plugin.ts';
 import { SessionCheck, type SessionStatusSource } from '../auth/session-check.ts';
@@ -7,24 +6,22 @@ import type { JwksSource } from '../auth/token-verifier.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
 import { type Config, ConfigError, type ServiceName } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { type Broadcaster, MemoryBroadcaster, RedisBroadcaster } from '../events/broadcaster.ts';
+import { type Broadcaster, MemoryBroadcaster } from '../events/broadcaster.ts';
 import { idempotentSubscription } from '../events/consumer.ts';
 import type { DomainEvent, EventBus } from '../events/event.ts';
 import { MemoryEventBus } from '../events/memory-bus.ts';
 import { Outbox } from '../events/outbox.ts';
-import { RedisEventBus } from '../events/redis-bus.ts';
 import { OutboxRelay } from '../events/relay.ts';
 import { createHttpApp } from '../http/app.ts';
 import { registerCacheControl } from '../http/cache-control.ts';
 import type { OriginPolicy } from '../http/cors.ts';
 import { cachedOriginPolicy, registerCors } from '../http/cors.ts';
-import { purgeIdempotencyKeys, registerIdempotency } from '../http/idempotency.ts';
+import { registerIdempotency } from '../http/idempotency.ts';
 import { requireServiceToken } from '../http/internal-guard.ts';
 import { registerLoadShedding } from '../http/load-shedding.ts';
 import { Metrics } from '../http/metrics.ts';
 import { INTERNAL_PREFIX, registerOpenApi } from '../http/openapi.ts';
 import { MemoryRateLimitStore, type RateLimitStore } from '../http/rate-limit.ts';
-import { RedisRateLimitStore } from '../http/redis-rate-limit.ts';
 import { registerRequestRateLimits } from '../http/request-rate-limits.ts';
 import type { ServiceContext, ServiceInstance, ServiceModule } from '../service.ts';
 import { openDatabases } from './databases.ts';
@@ -81,21 +78,14 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   const app = createHttpApp(config);
   const metrics = new Metrics();
   const databases = await openDatabases(config, modules);
-  // One Redis connection for the request limiter and the services' own counters (ctx.rateLimits).
-  const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
-  const rateLimits: RateLimitStore = rateLimitRedis
-    ? new RedisRateLimitStore(rateLimitRedis, `${config.redisPrefix}rl:`)
-    : new MemoryRateLimitStore();
-  const bus: EventBus = config.redisUrl
-    ? new RedisEventBus({
-        url: config.redisUrl,
-        streamPrefix: `${config.redisPrefix}events:`,
-        onError: (err) => app.log.error({ err }, 'event bus error'),
-      })
-    : new MemoryEventBus();
-  const broadcaster: Broadcaster = config.redisUrl
-    ? new RedisBroadcaster(config.redisUrl, `${config.redisPrefix}fanout:`)
-    : new MemoryBroadcaster();
+  const onBusError = (err: unknown) => app.log.error({ err }, 'event bus error');
+  const redis = config.redisUrl
+    ? (await import('./redis-wiring.ts')).redisWiring({ ...config, redisUrl: config.redisUrl }, onBusError)
+    : undefined;
+  const rateLimitRedis = redis?.rateLimitRedis;
+  const rateLimits: RateLimitStore = redis?.rateLimits ?? new MemoryRateLimitStore();
+  const bus: EventBus = redis?.bus ?? new MemoryEventBus();
+  const broadcaster: Broadcaster = redis?.broadcaster ?? new MemoryBroadcaster();
   const observer = {
     processed: (event: { occurredAt: string }, consumer: string) =>
       metrics.eventLag.observe({ consumer }, (Date.now() - Date.parse(event.occurredAt)) / 1000),
@@ -150,13 +140,10 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   }
   const identity = ports.get<IdentityForPlatform>('identity');
 
-  const banner: string[] = [];
-  if (config.demo) {
-    for (const { instance } of running) {
-      banner.push(...((await instance.seedDemo?.()) ?? []), ...(instance.demoBanner?.() ?? []));
-    }
-  }
-
+  // Demo data is written while the routes are registered below: the one waits on the database, the other works
+  // on this thread (with the embedded database on its own thread, a start overlaps them).
+  const seeding = config.demo ? seedDemo(running) : Promise.resolve([]);
+  seeding.catch(() => undefined);
   metrics.register(app, { token: config.metricsToken });
   await registerOpenApi(app, config.publicUrl);
   await registerLoadShedding(app, {
@@ -179,10 +166,10 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     app,
     running.map((r) => ({ name: r.module.name, db: r.db })),
   );
-  for (const { module, instance, db } of running) {
+  for (const { module, instance } of running) {
     await app.register(async (scope) => {
       if (module.cacheControl) registerCacheControl(scope, module.cacheControl);
-      registerIdempotency(scope, { db, schema: module.name, ttlHours: config.idempotencyTtlHours });
+      registerIdempotency(scope);
       await scope.register(instance.routes);
     });
     const internal = instance.internalRoutes;
@@ -198,9 +185,9 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     }
   }
   for (const surface of options.surfaces ?? []) await surface(app, ports);
+  const banner = await seeding;
   await app.ready();
 
-  let purgeTimer: NodeJS.Timeout | undefined;
   let closed = false;
   let started = false;
   const find = (service: string) => {
@@ -216,14 +203,6 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       relay.start();
       instance.start?.();
     }
-    purgeTimer = setInterval(() => {
-      for (const { module, db } of running) {
-        purgeIdempotencyKeys(db, module.name, config.idempotencyTtlHours).catch((err: unknown) =>
-          app.log.warn({ err }, 'idempotency purge failed'),
-        );
-      }
-    }, 3_600_000);
-    purgeTimer.unref();
   };
 
   return {
@@ -245,7 +224,6 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(purgeTimer);
       await app.close();
       for (const { relay } of running) await relay.stop();
       await bus.stop();
@@ -256,4 +234,13 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       for (const db of databases.all) await db.close();
     },
   };
+}
+
+/** Seeds every service's demo data, one service after the other; returns the lines for the start log. */
+async function seedDemo(running: RunningService[]): Promise<string[]> {
+  const banner: string[] = [];
+  for (const { instance } of running) {
+    banner.push(...((await instance.seedDemo?.()) ?? []), ...(instance.demoBanner?.() ?? []));
+  }
+  return banner;
 }
