@@ -8,7 +8,7 @@ export const SLOW_REQUEST_MS = 1_000;
  * instead of Fastify's two lines with whole request and reply objects. The level follows what the line is for:
  * - 5xx and handler errors at `error`; requests slower than SLOW_REQUEST_MS at `warn`; 4xx at `info`;
  * - everything else (2xx, 3xx) at `debug`: at the default `info` a successful request costs no log line (it was
- *   a fifth of the CPU of a cheap request, docs/benchmarks-hot-path.md); the access log of every request is
+ *   about an eighth of the CPU of a cheap request, docs/benchmarks-hot-path.md); the access log of every request is
  *   the reverse proxy's (nginx) or `LOG_LEVEL=debug`'s.
  * It goes through the app's logger, so redaction applies. Tokens never travel in URLs.
  */
