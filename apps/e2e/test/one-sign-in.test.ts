@@ -29,10 +29,13 @@ describe.skipIf(!chromiumAvailable)('one sign-in per page (Chromium)', () => {
     await page.goto(`${e2e.host.origin}/both.html`);
     const wallet = page.frameLocator('#wallet iframe');
     const shop = page.frameLocator('#shop iframe');
+    // Both widgets drawn (a fresh server compiles each route's schemas at its first request: the first sign-in of
+    // a run is the slowest one).
     await shop.getByTestId('signin-open').waitFor({ timeout: 15_000 });
+    await wallet.getByTestId('signin-email').waitFor({ timeout: 15_000 });
 
     await signInInside(wallet, fan.email);
-    await wallet.getByTestId('balance-total').waitFor({ timeout: 10_000 });
+    await wallet.getByTestId('balance-total').waitFor({ timeout: 20_000 });
     // The shop never saw a form: it follows the wallet's sign-in.
     await shop.getByTestId('signout').waitFor({ timeout: 10_000 });
     expect(await shop.getByTestId('signin-open').count()).toBe(0);
