@@ -150,11 +150,16 @@ export class IdentityService {
       });
       return record;
     };
-    try {
-      return tx ? await create(tx) : await this.deps.transaction(create);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken();
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return tx ? await create(tx) : await this.deps.transaction(create);
+      } catch (error) {
+        // Two signups may draw the same random handle at once (it was free when each looked): the later one
+        // tries again with another handle instead of failing.
+        if (!tx && attempt < 5 && isUniqueViolation(error, 'users_handle_key')) continue;
+        if (isUniqueViolation(error, 'users_email_key')) throw emailTaken();
+        throw error;
+      }
     }
   }
 
