@@ -75,15 +75,13 @@ export function idempotencyKeyReused(): UnprocessableError {
  * any different value is not.
  */
 export function requestHash(request: unknown): string {
-  const json = JSON.stringify(request ?? null, (_key, value) =>
-    typeof value === 'bigint' ? value.toString() : value,
-  );
+  const serialized = json(request);
   let canonical: string;
   try {
-    canonical = canonicalize(JSON.parse(json)) ?? 'null';
+    canonical = canonicalize(JSON.parse(serialized)) ?? 'null';
   } catch {
     // Not I-JSON (RFC 7493), e.g. an unpaired surrogate no schema checked: compare it as serialized.
-    canonical = `raw:${json}`;
+    canonical = `raw:${serialized}`;
   }
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -96,6 +94,7 @@ function markReplayed(key: OperationKey): void {
   if (typeof key !== 'string') key.replayed = true;
 }
 
+/** JSON of a request or result, bigints as decimal strings, undefined as null. */
 function json(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, v) => (typeof v === 'bigint' ? v.toString() : v));
 }

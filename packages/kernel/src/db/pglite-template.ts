@@ -42,10 +42,18 @@ async function pgliteVersion(): Promise<string> {
   return version;
 }
 
-/** Where the template of the installed PGlite version lives (whether or not it exists yet). */
-export async function pgliteTemplateLocation(): Promise<PgliteTemplate> {
-  const root = join(nodeModulesDir(), '.cache', 'paiecashfan', `pglite-${await pgliteVersion()}`);
-  return { dataDir: join(root, 'pgdata'), tarball: join(root, 'pgdata.tar') };
+let location: Promise<PgliteTemplate> | undefined;
+
+/**
+ * Where the template of the installed PGlite version lives (whether or not it exists yet); looked up once per
+ * process (a test process opens many databases).
+ */
+export function pgliteTemplateLocation(): Promise<PgliteTemplate> {
+  location ??= pgliteVersion().then((version) => {
+    const root = join(nodeModulesDir(), '.cache', 'paiecashfan', `pglite-${version}`);
+    return { dataDir: join(root, 'pgdata'), tarball: join(root, 'pgdata.tar') };
+  });
+  return location;
 }
 
 /** The template when it exists and is complete; undefined otherwise (then initialise the normal way). */

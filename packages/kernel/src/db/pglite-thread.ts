@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryResult } from './database.ts';
+import type { PgliteStart } from './pglite-session.mjs';
 
 type Reply = { id: number; rows?: unknown[]; rowCount?: number; error?: Record<string, unknown> };
 
@@ -31,14 +32,10 @@ export class PgliteThread {
   }
 
   /** Starts the thread and waits until PGlite is open; rejects with PGlite's error when it cannot open. */
-  static async start(
-    dataDir: string | undefined,
-    tarball: Uint8Array<ArrayBuffer> | undefined,
-    settings: readonly string[],
-  ): Promise<PgliteThread> {
+  static async start(start: PgliteStart): Promise<PgliteThread> {
     const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
-      workerData: { dataDir, tarball, settings },
-      ...(tarball ? { transferList: [tarball.buffer] } : {}),
+      workerData: start,
+      ...(start.tarball ? { transferList: [start.tarball.buffer] } : {}),
     });
     const first = await new Promise<{ ready?: true; error?: Record<string, unknown> }>((resolve, reject) => {
       worker.once('message', resolve);

@@ -1,13 +1,10 @@
 // The embedded database's thread (see pglite.ts): PGlite runs here, off the HTTP thread, so that its start-up and
 // its statements use the second core instead of taking turns with request handling. Plain JavaScript: a worker
 // thread cannot load TypeScript. Protocol (structured-clone messages):
-//   workerData { dataDir?, tarball?: Uint8Array, settings: string[] added to PGlite's start parameters }
-//     → posts { ready: true } once open, or { error }
+//   workerData: a PgliteStart (pglite-session.d.mts) → posts { ready: true } once open, or { error }
 //   { id, sql, params } → { id, rows, rowCount } or { id, error }; { id, close: true } → { id } once closed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { openPglite, runStatement } from './pglite-session.mjs';
 
 /** Keeps what callers read from a PostgreSQL error (code, constraint, detail…); the rest is the message. */
 function describe(error) {
@@ -19,12 +16,7 @@ function describe(error) {
   return { ...fields, message: error.message, name: error.name };
 }
 
-const options = {
-  extensions: { pg_trgm, unaccent },
-  startParams: [...PGlite.defaultStartParams, ...workerData.settings],
-};
-if (workerData.tarball) options.loadDataDir = new Blob([workerData.tarball]);
-const opening = PGlite.create(workerData.dataDir ?? 'memory://', options);
+const opening = openPglite(workerData);
 
 parentPort.on('message', async (message) => {
   const db = await opening;
@@ -35,18 +27,7 @@ parentPort.on('message', async (message) => {
     return;
   }
   try {
-    // Statements without parameters go through exec, which (like pg's simple protocol) allows several at once.
-    const result =
-      message.params.length === 0
-        ? (await db.exec(message.sql)).at(-1)
-        : await db.query(message.sql, message.params);
-    const rows = result?.rows ?? [];
-    // PGlite reports affectedRows = 0 for SELECT; pg's rowCount counts the rows returned.
-    parentPort.postMessage({
-      id: message.id,
-      rows,
-      rowCount: Math.max(rows.length, result?.affectedRows ?? 0),
-    });
+    parentPort.postMessage({ id: message.id, ...(await runStatement(db, message.sql, message.params)) });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: describe(error) });
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock.ts';
 import type { Database, PoolStats, Queryable, QueryResult } from './database.ts';
 import { Mutex } from './mutex.ts';
+import { openPglite, type PgliteStart, runStatement } from './pglite-session.mjs';
 import { copyPgliteTemplate, findPgliteTemplate } from './pglite-template.ts';
 import { PgliteThread } from './pglite-thread.ts';
 
@@ -68,9 +69,8 @@ export class PgliteDatabase implements Database {
       } else if (template && !dataDir) {
         tarball = new Uint8Array(await readFile(template.tarball));
       }
-      const runner = options.ownThread
-        ? await PgliteThread.start(dataDir, tarball, PGLITE_SETTINGS)
-        : await startInThisThread(dataDir, tarball);
+      const start = { dataDir, tarball, settings: PGLITE_SETTINGS };
+      const runner = options.ownThread ? await PgliteThread.start(start) : await startInThisThread(start);
       return new PgliteDatabase(runner, lock);
     } catch (error) {
       await lock?.release();
@@ -131,28 +131,10 @@ export class PgliteDatabase implements Database {
   }
 }
 
-async function startInThisThread(
-  dataDir: string | undefined,
-  tarball: Uint8Array<ArrayBuffer> | undefined,
-): Promise<PgliteRunner> {
-  const [{ PGlite }, { pg_trgm }, { unaccent }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-    import('@electric-sql/pglite/contrib/unaccent'),
-  ]);
-  const db = await PGlite.create(dataDir ?? 'memory://', {
-    extensions: { pg_trgm, unaccent },
-    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
-    ...(tarball ? { loadDataDir: new Blob([tarball]) } : {}),
-  });
+async function startInThisThread(start: PgliteStart): Promise<PgliteRunner> {
+  const db = await openPglite(start);
   return {
-    async run<R>(sql: string, params: readonly unknown[]): Promise<QueryResult<R>> {
-      // Statements without parameters go through exec, which (like pg's simple protocol) allows several at once.
-      const result = params.length === 0 ? (await db.exec(sql)).at(-1) : await db.query<R>(sql, [...params]);
-      const rows = (result?.rows ?? []) as R[];
-      // PGlite reports affectedRows = 0 for SELECT; pg's rowCount counts the rows returned.
-      return { rows, rowCount: Math.max(rows.length, result?.affectedRows ?? 0) };
-    },
+    run: <R>(sql: string, params: readonly unknown[]) => runStatement<R>(db, sql, params),
     close: () => db.close(),
   };
 }
